@@ -1,0 +1,151 @@
+"""The `lms` command line: thin wrappers over the services."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from lms.errors import LmsError
+from lms.extensions import db
+
+
+def _create_app():
+    from lms import create_app
+
+    return create_app(serving=False)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """Mine action learning platform: manage the database, courses and users."""
+
+
+def _courses_dir(directory: str | None) -> Path:
+    return Path(directory or current_app.config["LMS_COURSES_DIR"])
+
+
+def _print_errors(errors) -> None:
+    for error in errors:
+        click.echo(str(error), err=True)
+    click.echo(f"{len(errors)} error(s) found; nothing was changed.", err=True)
+
+
+@click.group("courses")
+def courses_group():
+    """Check, import and export course folders."""
+
+
+@courses_group.command("check")
+@click.argument("directory", required=False)
+def courses_check(directory):
+    """Validate course folders; list every error as path:line: message."""
+    from lms.content.loader import load_courses
+
+    specs, errors = load_courses(_courses_dir(directory))
+    if errors:
+        for error in errors:
+            click.echo(str(error))
+        click.echo(f"{len(errors)} error(s) found.", err=True)
+        sys.exit(1)
+    lessons = sum(len(m.lessons) for s in specs for m in s.modules)
+    click.echo(f"OK: {len(specs)} course(s), {lessons} lesson(s), no errors.")
+
+
+@courses_group.command("sync")
+@click.argument("directory", required=False)
+@with_appcontext
+def courses_sync(directory):
+    """Validate, then import or update the courses; nothing changes if anything is wrong."""
+    from lms.services.sync import sync_folder
+
+    root = _courses_dir(directory)
+    with click.progressbar(length=1, label=f"Syncing {root}", file=sys.stderr) as bar:
+        report = sync_folder(root, progress=lambda spec: bar.update(0))
+        bar.update(1)
+    if report.errors:
+        db.session.rollback()
+        for error in report.errors:
+            click.echo(str(error))
+        click.echo(f"{len(report.errors)} error(s) found; nothing was changed.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Synced {len(report.courses)} course(s): {', '.join(report.courses) or '-'}")
+    click.echo(report.summary())
+
+
+@courses_group.command("export")
+@click.argument("slug")
+@click.argument("directory")
+@with_appcontext
+def courses_export(slug, directory):
+    """Write a course back to the folder format, into DIRECTORY/SLUG."""
+    from lms.services.export import export_course
+
+    try:
+        folder = export_course(slug, Path(directory))
+    except (LmsError, FileExistsError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Wrote {folder}")
+
+
+@click.group("users")
+def users_group():
+    """Create and manage accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["learner", "trainer", "admin"]), default="learner")
+@click.option("--name", default=None, help="Display name, in any script.")
+@click.option("--organisation", default=None)
+@click.option("--country", default=None, help="ISO 3166 code or name, e.g. KH or Cambodia.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(email, role, name, organisation, country, password_stdin):
+    """Create an account."""
+    from lms.services.accounts import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email, password, name=name, role=role, organisation=organisation, country=country
+        )
+    except LmsError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@users_group.command("ensure-admin")
+@with_appcontext
+def users_ensure_admin():
+    """Make sure an administrator exists (LMS_ADMIN_EMAIL / LMS_ADMIN_PASSWORD if set)."""
+    import os
+
+    from lms.services.accounts import ensure_admin
+
+    email = os.environ.get("LMS_ADMIN_EMAIL") or None
+    password = os.environ.get("LMS_ADMIN_PASSWORD") or None
+    try:
+        user, generated = ensure_admin(email, password)
+    except LmsError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    if generated:
+        click.echo("Created the administrator account. Sign in with:")
+        click.echo(f"  email:    {user.email}")
+        click.echo(f"  password: {generated}   (shown once: keep it safe)")
+    else:
+        click.echo(f"Administrator: {user.email}")
+
+
+def commands() -> list[click.Command]:
+    """The command groups the app registers."""
+    return [courses_group, users_group]

@@ -1,0 +1,71 @@
+"""Configuration defaults; `instance/config.py` and environment variables override them."""
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+#: Environment variables read at start-up, and the config key each one sets.
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "LMS_ENV": "LMS_ENV",
+    "LMS_COURSES_DIR": "LMS_COURSES_DIR",
+    "LMS_REGISTRATION": "LMS_REGISTRATION",
+    "REDIS_URL": "REDIS_URL",
+    "LMS_LOGIN_RATE_LIMIT": "LMS_LOGIN_RATE_LIMIT",
+    "LMS_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+}
+
+BOOLEAN_KEYS = {"LMS_REGISTRATION", "SESSION_COOKIE_SECURE"}
+
+
+class Defaults:
+    """Values used when nothing else sets them."""
+
+    LMS_ENV = "production"
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled in from the instance folder
+    LMS_COURSES_DIR = "courses"
+    LMS_REGISTRATION = True
+    REDIS_URL = None
+    LMS_LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL switches it to Redis, shared by servers
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """The config values that environment variables set."""
+    values = {}
+    for variable, key in ENVIRONMENT.items():
+        if variable in environ and environ[variable] != "":
+            value = environ[variable]
+            if key in BOOLEAN_KEYS:
+                value = value.strip().lower() in {"1", "true", "yes", "on"}
+            values[key] = value
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_production_config(config) -> None:
+    """Refuse to run in production with a missing or default secret key."""
+    if config.get("TESTING") or config.get("LMS_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY")
+    if not key or key == DEFAULT_SECRET_KEY or len(str(key)) < 16:
+        raise RuntimeError(
+            "SECRET_KEY is missing or is the default. Set SECRET_KEY in the environment or "
+            "in instance/config.py (`make run` writes one), or set LMS_ENV=development."
+        )

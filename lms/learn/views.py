@@ -1,0 +1,174 @@
+"""Learner pages: catalogue, course outline, lessons, dashboard."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.content.render import split_self_checks
+from lms.errors import NotFound
+from lms.extensions import db
+from lms.models import CourseFile
+from lms.services import catalogue, progress
+
+bp = Blueprint("learn", __name__)
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _outline_or_404(course_slug: str) -> catalogue.Outline:
+    try:
+        course = catalogue.get_course(course_slug)
+    except NotFound:
+        abort(404)
+    return catalogue.outline(course, _user_id())
+
+
+@bp.get("/courses", endpoint="catalogue")
+def catalogue_page():
+    """Every course, with my progress when I am signed in."""
+    cards = catalogue.course_cards(_user_id())
+    return render_template("learn/catalogue.html", cards=cards)
+
+
+@bp.get("/courses/<course_slug>")
+def course(course_slug: str):
+    """A course outline with per-module progress."""
+    outline = _outline_or_404(course_slug)
+    return render_template("learn/course.html", outline=outline)
+
+
+@bp.post("/courses/<course_slug>/enrol")
+@login_required
+def enrol(course_slug: str):
+    """Enrol in a course and go to its first lesson."""
+    outline = _outline_or_404(course_slug)
+    progress.enrol(current_user.id, outline.course)
+    db.session.commit()
+    flash(f"You are enrolled in {outline.course.title}.", "success")
+    return redirect(url_for("learn.course", course_slug=course_slug))
+
+
+@bp.get("/courses/<course_slug>/<module_slug>/<lesson_slug>")
+@login_required
+def lesson(course_slug: str, module_slug: str, lesson_slug: str):
+    """A lesson page with previous and next links and the complete button."""
+    outline = _outline_or_404(course_slug)
+    try:
+        index, item = catalogue.find_lesson(outline, module_slug, lesson_slug)
+    except NotFound:
+        abort(404)
+    if outline.enrolment is None:
+        flash("Enrol in the course to read its lessons.", "info")
+        return redirect(url_for("learn.course", course_slug=course_slug))
+    progress.note_lesson_opened(outline.enrolment, item.lesson)
+    db.session.commit()
+    lessons = outline.lessons
+    return render_template(
+        "learn/lesson.html",
+        outline=outline,
+        item=item,
+        segments=split_self_checks(item.lesson.html),
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        position=index + 1,
+    )
+
+
+@bp.post("/courses/<course_slug>/<module_slug>/<lesson_slug>/complete")
+@login_required
+def complete(course_slug: str, module_slug: str, lesson_slug: str):
+    """Mark the lesson complete, then go to the next one."""
+    outline = _outline_or_404(course_slug)
+    try:
+        index, item = catalogue.find_lesson(outline, module_slug, lesson_slug)
+    except NotFound:
+        abort(404)
+    if outline.enrolment is None:
+        abort(403)
+    progress.complete_lesson(current_user.id, item.lesson, outline.enrolment)
+    db.session.commit()
+    lessons = outline.lessons
+    if outline.enrolment.completed_at is not None and all(i.done or i is item for i in lessons):
+        flash("You completed the course. Well done!", "success")
+        return redirect(url_for("learn.course", course_slug=course_slug))
+    flash(f"Lesson complete: {item.lesson.title}.", "success")
+    if index + 1 < len(lessons):
+        following = lessons[index + 1]
+        return redirect(
+            url_for(
+                "learn.lesson",
+                course_slug=course_slug,
+                module_slug=following.module.slug,
+                lesson_slug=following.lesson.slug,
+            )
+        )
+    return redirect(url_for("learn.course", course_slug=course_slug))
+
+
+@bp.get("/courses/<course_slug>/glossary")
+def glossary(course_slug: str):
+    """The course glossary that lessons link to."""
+    try:
+        course = catalogue.get_course(course_slug)
+    except NotFound:
+        abort(404)
+    if not course.glossary_html:
+        abort(404)
+    return render_template("learn/glossary.html", course=course)
+
+
+@bp.get("/courses/<course_slug>/files/<path:path>")
+def course_file(course_slug: str, path: str):
+    """An image from the course folder, served from the database with a safe type."""
+    try:
+        course = catalogue.get_course(course_slug)
+    except NotFound:
+        abort(404)
+    stored = db.session.scalar(
+        select(CourseFile).where(CourseFile.course_id == course.id, CourseFile.path == path)
+    )
+    if stored is None:
+        abort(404)
+    response = make_response(stored.content)
+    response.headers["Content-Type"] = stored.mime_type  # set at import from a fixed list
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.set_etag(stored.content_hash)
+    return response.make_conditional(request)
+
+
+@bp.get("/courses/<course_slug>/resume")
+@login_required
+def resume(course_slug: str):
+    """Go back to where I stopped: the lesson to continue with, or the outline."""
+    outline = _outline_or_404(course_slug)
+    step = outline.resume() if outline.enrolment else None
+    if step is None:
+        return redirect(url_for("learn.course", course_slug=course_slug))
+    return redirect(
+        url_for(
+            "learn.lesson",
+            course_slug=course_slug,
+            module_slug=step.module.slug,
+            lesson_slug=step.lesson.slug,
+        )
+    )
+
+
+@bp.get("/me")
+@login_required
+def dashboard():
+    """My courses with progress bars and a resume link."""
+    cards = catalogue.course_cards(current_user.id, enrolled_only=True)
+    return render_template("learn/dashboard.html", cards=cards)

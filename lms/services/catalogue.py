@@ -1,0 +1,199 @@
+"""Read side of learning: the catalogue, a course outline, a lesson and where to resume."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from lms.errors import NotFound
+from lms.extensions import db
+from lms.models import Course, Enrolment, Lesson, LessonProgress, Module, ModuleCompletion
+
+
+@dataclass
+class CourseCard:
+    """A course as the catalogue and the dashboard show it."""
+
+    course: Course
+    modules: int
+    lessons: int
+    done: int = 0
+    enrolment: Enrolment | None = None
+
+    @property
+    def percent(self) -> int:
+        """Share of the course's lessons completed, 0-100."""
+        return round(100 * self.done / self.lessons) if self.lessons else 0
+
+
+@dataclass
+class LessonItem:
+    """A lesson in an outline, with whether the learner completed it."""
+
+    lesson: Lesson
+    module: Module
+    done: bool = False
+
+
+@dataclass
+class ModuleItem:
+    """A module in an outline with its lessons and the learner's progress."""
+
+    module: Module
+    lessons: list[LessonItem] = field(default_factory=list)
+    completed: bool = False
+
+    @property
+    def done(self) -> int:
+        """Lessons completed in this module."""
+        return sum(item.done for item in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        """Share of this module's lessons completed, 0-100."""
+        return round(100 * self.done / len(self.lessons)) if self.lessons else 0
+
+
+@dataclass
+class Outline:
+    """A course with its modules, lessons and the learner's progress."""
+
+    course: Course
+    modules: list[ModuleItem]
+    enrolment: Enrolment | None
+
+    @property
+    def lessons(self) -> list[LessonItem]:
+        """Every lesson in course order."""
+        return [item for module in self.modules for item in module.lessons]
+
+    @property
+    def percent(self) -> int:
+        """Share of the course's lessons completed, 0-100."""
+        lessons = self.lessons
+        return round(100 * sum(i.done for i in lessons) / len(lessons)) if lessons else 0
+
+    def resume(self) -> LessonItem | None:
+        """The lesson to continue with: the last one opened if unfinished, else the next undone."""
+        lessons = self.lessons
+        last = self.enrolment.last_lesson_id if self.enrolment else None
+        for item in lessons:
+            if item.lesson.id == last and not item.done:
+                return item
+        return next((item for item in lessons if not item.done), None)
+
+
+def live_lessons():
+    """Lessons that learners see: not archived, in a module that is not archived."""
+    return (
+        select(Lesson.id, Module.course_id, Module.id.label("module_id"))
+        .join(Module, Lesson.module_id == Module.id)
+        .where(Lesson.archived.is_(False), Module.archived.is_(False))
+    )
+
+
+def course_cards(user_id: int | None, enrolled_only: bool = False) -> list[CourseCard]:
+    """Every live course with its size and, for a signed-in user, their progress."""
+    live = live_lessons().subquery()
+    sizes = (
+        select(
+            live.c.course_id,
+            func.count(func.distinct(live.c.module_id)).label("modules"),
+            func.count(live.c.id).label("lessons"),
+        )
+        .group_by(live.c.course_id)
+        .subquery()
+    )
+    query = (
+        select(Course, func.coalesce(sizes.c.modules, 0), func.coalesce(sizes.c.lessons, 0))
+        .outerjoin(sizes, sizes.c.course_id == Course.id)
+        .where(Course.archived.is_(False))
+        .order_by(Course.title)
+    )
+    cards = [
+        CourseCard(course, modules, lessons)
+        for course, modules, lessons in db.session.execute(query)
+    ]
+    if user_id is None:
+        return cards
+    enrolments = {
+        e.course_id: e
+        for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user_id))
+    }
+    done = dict(
+        db.session.execute(
+            select(live.c.course_id, func.count())
+            .join(LessonProgress, LessonProgress.lesson_id == live.c.id)
+            .where(LessonProgress.user_id == user_id)
+            .group_by(live.c.course_id)
+        ).all()
+    )
+    for card in cards:
+        card.enrolment = enrolments.get(card.course.id)
+        card.done = done.get(card.course.id, 0)
+    if enrolled_only:
+        cards = [card for card in cards if card.enrolment is not None]
+    return cards
+
+
+def get_course(slug: str) -> Course:
+    """The live course with this slug, or NotFound."""
+    course = db.session.scalar(
+        select(Course).where(Course.slug == slug, Course.archived.is_(False))
+    )
+    if course is None:
+        raise NotFound(f"No course {slug!r}.")
+    return course
+
+
+def get_enrolment(user_id: int | None, course_id: int) -> Enrolment | None:
+    """The user's enrolment in the course, if any."""
+    if user_id is None:
+        return None
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+    )
+
+
+def outline(course: Course, user_id: int | None) -> Outline:
+    """The course's live modules and lessons with the user's progress, in four queries."""
+    rows = db.session.execute(
+        select(Module, Lesson)
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(
+            Module.course_id == course.id, Module.archived.is_(False), Lesson.archived.is_(False)
+        )
+        .order_by(Module.position, Lesson.position)
+    ).all()
+    done: set[int] = set()
+    completed_modules: set[int] = set()
+    if user_id is not None:
+        done = set(
+            db.session.scalars(
+                select(LessonProgress.lesson_id)
+                .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+                .join(Module, Module.id == Lesson.module_id)
+                .where(LessonProgress.user_id == user_id, Module.course_id == course.id)
+            )
+        )
+        completed_modules = set(
+            db.session.scalars(
+                select(ModuleCompletion.module_id)
+                .join(Module, Module.id == ModuleCompletion.module_id)
+                .where(ModuleCompletion.user_id == user_id, Module.course_id == course.id)
+            )
+        )
+    modules: dict[int, ModuleItem] = {}
+    for module, lesson in rows:
+        item = modules.setdefault(
+            module.id, ModuleItem(module, completed=module.id in completed_modules)
+        )
+        item.lessons.append(LessonItem(lesson, module, lesson.id in done))
+    return Outline(course, list(modules.values()), get_enrolment(user_id, course.id))
+
+
+def find_lesson(outline_: Outline, module_slug: str, lesson_slug: str) -> tuple[int, LessonItem]:
+    """The position and item of a lesson in an outline, or NotFound."""
+    for index, item in enumerate(outline_.lessons):
+        if item.lesson.slug == lesson_slug and item.module.slug == module_slug:
+            return index, item
+    raise NotFound(f"No lesson {module_slug}/{lesson_slug}.")

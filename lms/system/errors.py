@@ -1,0 +1,47 @@
+"""Friendly error pages: a message, never a stack trace."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lms.extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    403: ("Not allowed", "You do not have permission to see this page."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What you sent is too large."),
+    429: ("Too many attempts", "Too many attempts. Wait a minute and try again."),
+    500: ("Something went wrong", "An error occurred on our side. Nothing you did was lost."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    """The error page for an HTTP status."""
+    title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, "The form expired or was not sent from this site. Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        return render_error(500)

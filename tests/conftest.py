@@ -1,0 +1,162 @@
+"""Fixtures: a fresh database per test (SQLite in memory, or PostgreSQL when
+TEST_DATABASE_URL is set), the test client, and small builders."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import StaticPool
+
+from lms import create_app
+from lms.extensions import db
+from lms.services.accounts import create_user
+from lms.services.sync import sync_folder
+
+DATA = Path(__file__).parent / "data"
+TEST_COURSES = DATA / "courses"
+PASSWORD = "a long enough passphrase"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+PG_SCHEMA = f"lms_test_{os.getpid()}"
+
+
+def _pg_url() -> str:
+    url = PG_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """A PostgreSQL schema of this test run's own, dropped at the end."""
+    if not PG_URL:
+        yield None
+        return
+    engine = create_engine(_pg_url())
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
+    yield PG_SCHEMA
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+    engine.dispose()
+
+
+def database_config(schema: str | None) -> dict:
+    """Config keys that point the app at the test database."""
+    if schema:
+        return {
+            "SQLALCHEMY_DATABASE_URI": _pg_url(),
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "connect_args": {"options": f"-csearch_path={schema}"},
+                "pool_pre_ping": True,
+            },
+        }
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "poolclass": StaticPool,
+            "connect_args": {"check_same_thread": False},
+        },
+    }
+
+
+@pytest.fixture
+def app_config(pg_schema) -> dict:
+    """The test config; tests may change it before the app is built."""
+    return {
+        "TESTING": True,
+        "LMS_ENV": "testing",
+        "SECRET_KEY": "test secret key, long enough",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "LMS_COURSES_DIR": str(TEST_COURSES),
+        **database_config(pg_schema),
+    }
+
+
+@pytest.fixture
+def app(app_config, pg_schema):
+    """An app with an empty database of its own."""
+    app = create_app(app_config)
+    with app.app_context():
+        if pg_schema:
+            db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if pg_schema:
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user and return its id; email defaults to <name>@example.org."""
+
+    def make(name="learner", role="learner", **kwargs):
+        with app.app_context():
+            user = create_user(
+                kwargs.pop("email", f"{name}@example.org"),
+                kwargs.pop("password", PASSWORD),
+                name=name,
+                role=role,
+                **kwargs,
+            )
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def make_course(app):
+    """Import the courses of a folder (default: the tiny test course)."""
+
+    def make(folder: Path = TEST_COURSES):
+        with app.app_context():
+            report = sync_folder(folder)
+            assert not report.errors, report.errors
+            db.session.commit()
+            return report
+
+    return make
+
+
+class AuthActions:
+    """Sign in and out through the real forms."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="learner@example.org", password=PASSWORD):
+        return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
