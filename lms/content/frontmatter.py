@@ -36,7 +36,9 @@ def split_front_matter(text: str, path: str) -> tuple[Document, list[ContentErro
     try:
         meta = yaml.safe_load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark points where the broken construct starts; the problem mark
+        # often points at the end of the front matter.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = 2 + mark.line if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         hint = "front matter is YAML: `key: value` lines; quote values that contain a colon"

@@ -64,7 +64,7 @@ CASES = [
     (
         "bad yaml",
         set_text("course.md", "---\ntitle: T\nsummary: [oops\n---\n"),
-        "test-course/course.md:4",
+        "test-course/course.md:3",
         "front matter is not valid YAML",
     ),
     (

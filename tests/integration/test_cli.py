@@ -1,0 +1,111 @@
+"""The lms command line: courses check/sync/export and users create."""
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import Course, User
+from tests.conftest import DATA, PASSWORD, TEST_COURSES
+
+
+def test_check_passes_on_a_good_folder(runner):
+    result = runner.invoke(args=["courses", "check", str(TEST_COURSES)])
+    assert result.exit_code == 0
+    assert "OK: 1 course(s), 4 lesson(s), no errors." in result.output
+
+
+def test_check_lists_every_error_with_path_and_line(runner):
+    result = runner.invoke(args=["courses", "check", str(DATA / "bad_courses")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ".md:" in line or ".svg:" in line]
+    assert len(lines) >= 5
+    for line in lines:
+        path, number, message = line.split(":", 2)
+        assert number.isdigit() and message.strip()
+
+
+def test_sync_with_errors_exits_1_and_changes_nothing(runner, app):
+    result = runner.invoke(args=["courses", "sync", str(DATA / "bad_courses")])
+    assert result.exit_code == 1
+    assert "nothing was changed" in result.output
+    with app.app_context():
+        assert db.session.query(Course).count() == 0
+
+
+def test_sync_then_export_round_trips(runner, app, tmp_path):
+    assert runner.invoke(args=["courses", "sync", str(TEST_COURSES)]).exit_code == 0
+    result = runner.invoke(args=["courses", "export", "test-course", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    exported = tmp_path / "test-course"
+    assert (exported / "course.md").read_text() == (
+        TEST_COURSES / "test-course/course.md"
+    ).read_text()
+    check = runner.invoke(args=["courses", "check", str(exported)])
+    assert check.exit_code == 0, check.output
+    again = runner.invoke(args=["courses", "sync", str(tmp_path)])
+    assert again.exit_code == 0 and "No changes." in again.output
+
+
+def test_export_of_unknown_course_fails_cleanly(runner, tmp_path):
+    result = runner.invoke(args=["courses", "export", "nope", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "No course 'nope'" in result.output
+
+
+def test_users_create_reads_the_password_from_stdin(runner, app):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Trainer@Example.org",
+            "--role",
+            "trainer",
+            "--name",
+            "ສົມພອນ",
+            "--organisation",
+            "UXO Lao",
+            "--country",
+            "LA",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        assert (user.email, user.role, user.name, user.country) == (
+            "trainer@example.org",
+            "trainer",
+            "ສົມພອນ",
+            "LA",
+        )
+        assert user.check_password(PASSWORD)
+
+
+def test_users_create_refuses_a_weak_password(runner, app):
+    result = runner.invoke(
+        args=["users", "create", "a@example.org", "--password-stdin"], input="short\n"
+    )
+    assert result.exit_code == 1
+    assert "at least 12" in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 0
+
+
+def test_ensure_admin_prints_a_one_time_password_once(runner, app, monkeypatch):
+    monkeypatch.delenv("LMS_ADMIN_EMAIL", raising=False)
+    monkeypatch.delenv("LMS_ADMIN_PASSWORD", raising=False)
+    first = runner.invoke(args=["users", "ensure-admin"])
+    assert first.exit_code == 0 and "password:" in first.output
+    second = runner.invoke(args=["users", "ensure-admin"])
+    assert "password:" not in second.output
+    with app.app_context():
+        assert db.session.query(User).filter_by(role="admin").count() == 1
+
+
+def test_ensure_admin_takes_email_and_password_from_the_environment(runner, app, monkeypatch):
+    monkeypatch.setenv("LMS_ADMIN_EMAIL", "boss@example.org")
+    monkeypatch.setenv("LMS_ADMIN_PASSWORD", PASSWORD)
+    result = runner.invoke(args=["users", "ensure-admin"])
+    assert result.exit_code == 0 and "password:" not in result.output
+    with app.app_context():
+        assert db.session.scalars(select(User)).one().check_password(PASSWORD)

@@ -1,0 +1,92 @@
+"""Query budgets: learner pages run a fixed number of queries, whatever the data size."""
+
+import shutil
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from lms.extensions import db
+from lms.services.accounts import create_user
+from lms.services.progress import enrol
+from lms.services.sync import sync_folder
+from lms.models import Course
+from tests.conftest import PASSWORD, TEST_COURSES
+
+
+@contextmanager
+def count_queries(app):
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def grow_course(tmp_path, extra_lessons: int):
+    """A copy of the test course with extra lessons in its second module."""
+    root = tmp_path / f"courses-{extra_lessons}"
+    shutil.copytree(TEST_COURSES, root)
+    module = next(root.glob("test-course/02-*"))
+    for n in range(extra_lessons):
+        (module / f"{10 + n:02d}-extra-{n}.md").write_text(
+            f"---\ntitle: Extra {n}\n---\n\nText {n}.\n"
+        )
+    return root
+
+
+def add_learners(app, count: int):
+    with app.app_context():
+        course = db.session.query(Course).one()
+        for n in range(count):
+            user = create_user(f"other{n}@example.org", PASSWORD, name=f"Other {n}")
+            enrol(user.id, course)
+        db.session.commit()
+
+
+def lesson_page_queries(app, client, make_user, folder, learners: int) -> int:
+    with app.app_context():
+        sync_folder(folder)
+        db.session.commit()
+    add_learners(app, learners)
+    make_user()
+    client.post("/auth/login", data={"email": "learner@example.org", "password": PASSWORD})
+    client.post("/courses/test-course/enrol")
+    client.post("/courses/test-course/first-steps/welcome/complete")
+    with count_queries(app) as statements:
+        response = client.get("/courses/test-course/second-steps/reports")
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_lesson_page_queries_do_not_grow_with_lessons_or_learners(app_config, tmp_path, make_user):
+    from lms import create_app
+
+    counts = []
+    for extra, learners in [(0, 0), (30, 25)]:
+        app = create_app(app_config)
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+        counts.append(
+            lesson_page_queries(
+                app, app.test_client(), _maker(app), grow_course(tmp_path, extra), learners
+            )
+        )
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 10, counts
+
+
+def _maker(app):
+    def make():
+        with app.app_context():
+            create_user("learner@example.org", PASSWORD, name="Learner")
+            db.session.commit()
+
+    return make
