@@ -6,10 +6,10 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from lms.extensions import db
+from lms.models import Course
 from lms.services.accounts import create_user
 from lms.services.progress import enrol
 from lms.services.sync import sync_folder
-from lms.models import Course
 from tests.conftest import PASSWORD, TEST_COURSES
 
 
