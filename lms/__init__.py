@@ -74,11 +74,13 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint."""
     from lms.auth.views import bp as auth_bp
     from lms.learn.views import bp as learn_bp
+    from lms.quizzes.views import bp as quizzes_bp
     from lms.system.views import bp as system_bp
 
     app.register_blueprint(system_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(quizzes_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from lms.content import checks
 from lms.content.checks import Context, order_key, pick_slug, read_text, split_prefix
 from lms.content.errors import ContentError
 from lms.content.frontmatter import split_front_matter
+from lms.content.quiz_parser import parse_quiz
 from lms.content.render import FENCE_RE, render_markdown
 from lms.content.spec import CourseSpec, LessonSpec, ModuleSpec, PageSpec, QuizSpec
 
@@ -220,8 +221,10 @@ def load_lesson(ctx: Context, path: Path, position: int) -> LessonSpec | None:
         ctx.error(path, 1, "lesson has no title", "add `title:` front matter or a `# Heading`")
     slug = pick_slug(ctx, path, text, doc.meta, split_prefix(path.stem)[1])
     checks.check_reserved(ctx, path, text, slug, RESERVED_LESSON_SLUGS, "lesson")
+    # The page prints the title as its h1; a `# Title` line in the body would repeat it.
+    body = drop_heading(doc.body, title) if title else doc.body
     rendered = render_markdown(
-        doc.body, path=ctx.course_rel(path), first_line=doc.body_line, asset_prefix=ctx.asset_prefix
+        body, path=ctx.course_rel(path), first_line=doc.body_line, asset_prefix=ctx.asset_prefix
     )
     for image in rendered.images:
         checks.load_image(ctx, image, path, text)
@@ -265,20 +268,31 @@ def load_quiz(ctx: Context, path: Path) -> QuizSpec | None:
     return QuizSpec(source=text, quiz=quiz, content_hash=hashlib.sha256(data).hexdigest())
 
 
-def first_heading(body: str) -> str:
-    """The text of the first `# heading` outside fenced code, or ""."""
+def _first_heading_line(lines: list[str]) -> tuple[int, str]:
+    """The index and text of the first `# heading` outside fenced code, or (-1, "")."""
     fence = ""
-    for line in body.splitlines():
+    for index, line in enumerate(lines):
         match = FENCE_RE.match(line)
         if match and (not fence or match.group(1).startswith(fence)):
             fence = "" if fence else match.group(1)
         elif not fence and (heading := HEADING_RE.match(line)):
-            return heading.group(1).strip()
-    return ""
+            return index, heading.group(1).strip()
+    return -1, ""
 
 
-def parse_quiz(text: str, path: str, **options):
-    """Parse quiz text with the shared quiz parser (imported here, when first needed)."""
-    from lms.content.quiz_parser import parse_quiz as parse
+def first_heading(body: str) -> str:
+    """The text of the first `# heading` outside fenced code, or ""."""
+    return _first_heading_line(body.splitlines())[1]
 
-    return parse(text, path, **options)
+
+def drop_heading(body: str, title: str) -> str:
+    """The body with its first `# heading` blanked if that heading is the title.
+
+    The line stays (empty) so that line numbers in error messages do not move.
+    """
+    lines = body.splitlines(keepends=True)
+    index, text = _first_heading_line([line.rstrip("\r\n") for line in lines])
+    if index < 0 or text != title:
+        return body
+    lines[index] = "\n"
+    return "".join(lines)

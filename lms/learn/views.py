@@ -17,7 +17,7 @@ from lms.content.render import split_self_checks
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.models import CourseFile
-from lms.services import catalogue, progress
+from lms.services import catalogue, progress, self_checks
 
 bp = Blueprint("learn", __name__)
 
@@ -73,16 +73,38 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
         return redirect(url_for("learn.course", course_slug=course_slug))
     progress.note_lesson_opened(outline.enrolment, item.lesson)
     db.session.commit()
+    return _render_lesson(outline, index, item)
+
+
+def _render_lesson(outline, index: int, item, checked: int | None = None, reviews=None):
     lessons = outline.lessons
     return render_template(
         "learn/lesson.html",
         outline=outline,
         item=item,
         segments=split_self_checks(item.lesson.html),
+        checks=self_checks.check_questions(item.lesson),
+        checked=checked,
+        reviews=reviews,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         position=index + 1,
     )
+
+
+@bp.post("/courses/<course_slug>/<module_slug>/<lesson_slug>/check/<int:number>")
+@login_required
+def self_check(course_slug: str, module_slug: str, lesson_slug: str, number: int):
+    """Mark an ungraded self-check and show the lesson with its feedback; nothing is stored."""
+    outline = _outline_or_404(course_slug)
+    try:
+        index, item = catalogue.find_lesson(outline, module_slug, lesson_slug)
+        reviews = self_checks.mark_check(item.lesson, number, request.form.to_dict(flat=False))
+    except NotFound:
+        abort(404)
+    if outline.enrolment is None:
+        abort(403)
+    return _render_lesson(outline, index, item, checked=number, reviews=reviews)
 
 
 @bp.post("/courses/<course_slug>/<module_slug>/<lesson_slug>/complete")
@@ -155,6 +177,11 @@ def resume(course_slug: str):
     outline = _outline_or_404(course_slug)
     step = outline.resume() if outline.enrolment else None
     if step is None:
+        module = outline.pending_quiz() if outline.enrolment else None
+        if module is not None:
+            return redirect(
+                url_for("quizzes.quiz", course_slug=course_slug, module_slug=module.module.slug)
+            )
         return redirect(url_for("learn.course", course_slug=course_slug))
     return redirect(
         url_for(

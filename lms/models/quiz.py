@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -53,7 +54,7 @@ class QuizAttempt(db.Model):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]  # 1 for the learner's first attempt at this quiz, then 2, ...
     quiz_version: Mapped[int]
-    seed: Mapped[int]
+    seed: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(16), default="open")
     # What the learner was shown, with the answers; grading reads this, never the live quiz.
     snapshot: Mapped[list] = mapped_column(JsonType)

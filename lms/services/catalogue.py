@@ -6,7 +6,17 @@ from sqlalchemy import func, select
 
 from lms.errors import NotFound
 from lms.extensions import db
-from lms.models import Course, Enrolment, Lesson, LessonProgress, Module, ModuleCompletion
+from lms.models import (
+    Course,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    Quiz,
+    QuizAttempt,
+)
+from lms.services.attempts import quiz_states
 
 
 @dataclass
@@ -16,13 +26,15 @@ class CourseCard:
     course: Course
     modules: int
     lessons: int
+    quizzes: int = 0
     done: int = 0
+    quizzes_passed: int = 0
     enrolment: Enrolment | None = None
 
     @property
     def percent(self) -> int:
-        """Share of the course's lessons completed, 0-100."""
-        return round(100 * self.done / self.lessons) if self.lessons else 0
+        """Share of the course's requirements met (lessons done, quizzes passed), 0-100."""
+        return percent(self.done + self.quizzes_passed, self.lessons + self.quizzes)
 
 
 @dataclass
@@ -41,16 +53,22 @@ class ModuleItem:
     module: Module
     lessons: list[LessonItem] = field(default_factory=list)
     completed: bool = False
+    quiz: str | None = None  # None: no quiz; else its state (see QuizStatus.state)
 
     @property
     def done(self) -> int:
-        """Lessons completed in this module."""
-        return sum(item.done for item in self.lessons)
+        """Requirements met in this module: lessons completed, quiz passed."""
+        return sum(item.done for item in self.lessons) + (self.quiz == "passed")
+
+    @property
+    def total(self) -> int:
+        """Requirements of this module: its lessons and its quiz."""
+        return len(self.lessons) + (self.quiz is not None)
 
     @property
     def percent(self) -> int:
-        """Share of this module's lessons completed, 0-100."""
-        return round(100 * self.done / len(self.lessons)) if self.lessons else 0
+        """Share of this module's requirements met, 0-100."""
+        return percent(self.done, self.total)
 
 
 @dataclass
@@ -68,9 +86,8 @@ class Outline:
 
     @property
     def percent(self) -> int:
-        """Share of the course's lessons completed, 0-100."""
-        lessons = self.lessons
-        return round(100 * sum(i.done for i in lessons) / len(lessons)) if lessons else 0
+        """Share of the course's requirements met, 0-100."""
+        return percent(sum(m.done for m in self.modules), sum(m.total for m in self.modules))
 
     def resume(self) -> LessonItem | None:
         """The lesson to continue with: the last one opened if unfinished, else the next undone."""
@@ -80,6 +97,20 @@ class Outline:
             if item.lesson.id == last and not item.done:
                 return item
         return next((item for item in lessons if not item.done), None)
+
+    def pending_quiz(self) -> ModuleItem | None:
+        """The first module whose quiz is still to pass, for when every lesson is done."""
+        return next(
+            (m for m in self.modules if m.quiz not in (None, "passed", "failed_final")), None
+        )
+
+
+def percent(part: int, whole: int) -> int:
+    """A whole-number percentage; 100 only when everything is done."""
+    if not whole:
+        return 0
+    value = round(100 * part / whole)
+    return 99 if value == 100 and part < whole else value
 
 
 def live_lessons():
@@ -130,9 +161,35 @@ def course_cards(user_id: int | None, enrolled_only: bool = False) -> list[Cours
     for card in cards:
         card.enrolment = enrolments.get(card.course.id)
         card.done = done.get(card.course.id, 0)
+    quizzes = live_quizzes().subquery()
+    totals = dict(
+        db.session.execute(
+            select(quizzes.c.course_id, func.count()).group_by(quizzes.c.course_id)
+        ).all()
+    )
+    passed = dict(
+        db.session.execute(
+            select(quizzes.c.course_id, func.count(func.distinct(quizzes.c.id)))
+            .join(QuizAttempt, QuizAttempt.quiz_id == quizzes.c.id)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True))
+            .group_by(quizzes.c.course_id)
+        ).all()
+    )
+    for card in cards:
+        card.quizzes = totals.get(card.course.id, 0)
+        card.quizzes_passed = passed.get(card.course.id, 0)
     if enrolled_only:
         cards = [card for card in cards if card.enrolment is not None]
     return cards
+
+
+def live_quizzes():
+    """Quizzes that count: not archived, in a live module."""
+    return (
+        select(Quiz.id, Module.course_id)
+        .join(Module, Quiz.module_id == Module.id)
+        .where(Quiz.archived.is_(False), Module.archived.is_(False))
+    )
 
 
 def get_course(slug: str) -> Course:
@@ -188,6 +245,8 @@ def outline(course: Course, user_id: int | None) -> Outline:
             module.id, ModuleItem(module, completed=module.id in completed_modules)
         )
         item.lessons.append(LessonItem(lesson, module, lesson.id in done))
+    for module_id, state in quiz_states(user_id, list(modules)).items():
+        modules[module_id].quiz = state
     return Outline(course, list(modules.values()), get_enrolment(user_id, course.id))
 
 

@@ -1,8 +1,27 @@
 """Template helpers and headers added to every response."""
 
-from flask import Flask
+from functools import lru_cache
 
+from flask import Flask
+from markupsafe import Markup
+
+from lms.content.render import render_markdown
 from lms.services.countries import country_name
+
+
+@lru_cache(maxsize=4096)
+def quiz_markdown(text: str) -> Markup:
+    """Question and feedback text as safe HTML: rendered and sanitised once per text."""
+    return Markup(render_markdown(text or "").html)
+
+
+QUIZ_STATE_LABELS = {
+    "not_attempted": "not attempted",
+    "in_progress": "attempt in progress",
+    "passed": "passed",
+    "failed": "not passed yet, attempts left",
+    "failed_final": "not passed, no attempts left",
+}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -18,6 +37,8 @@ SECURITY_HEADERS = {
 def register(app: Flask) -> None:
     """Install template helpers and response headers."""
     app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.filters["quiz_markdown"] = quiz_markdown
+    app.jinja_env.globals["quiz_state_labels"] = QUIZ_STATE_LABELS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -190,7 +190,7 @@ def upgrade():
     sa.Column('quiz_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('quiz_version', sa.Integer(), nullable=False),
-    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.BigInteger(), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('snapshot', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('pass_mark', sa.Integer(), nullable=False),

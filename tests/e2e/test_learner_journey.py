@@ -160,11 +160,6 @@ def test_skip_link_is_first_and_moves_focus_to_main(page):
     expect(page.locator("main").get_by_role("link", name="Test Course")).to_be_focused()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: a lesson titled by its first `# Heading` (no `title:` front matter) "
-    "shows that heading twice, once from lesson.html and once from the rendered body",
-)
 def test_lesson_titled_by_its_first_heading_shows_the_title_once(page, learner, sign_in):
     sign_in(page, learner)
     page.goto(COURSE)

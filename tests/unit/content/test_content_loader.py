@@ -3,7 +3,6 @@
 import hashlib
 import shutil
 
-import pytest
 from content_helpers import COURSES, lesson, write
 
 from lms.content.loader import load_course, load_courses
@@ -54,9 +53,7 @@ def test_lesson_details_images_and_hash():
     assert course.glossary.title == "Glossary"
 
 
-def test_quizzes_are_parsed_with_course_pass_mark(course_copy, quiz_parser):
-    if not quiz_parser:
-        pytest.skip("needs the real quiz parser (lms.content.quiz_parser)")
+def test_quizzes_are_parsed_with_course_pass_mark(course_copy):
     course, _ = load_course(course_copy)
     quiz = course.modules[0].quiz.quiz
     assert quiz.settings.pass_mark == 50
