@@ -146,6 +146,61 @@ def users_ensure_admin():
         click.echo(f"Administrator: {user.email}")
 
 
+@click.group("quiz")
+def quiz_group():
+    """Convert quizzes to and from Moodle's GIFT format."""
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@quiz_group.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", help="Write the quiz text here instead of standard output.")
+def quiz_import_gift(file, output):
+    """Convert a GIFT question bank into our quiz syntax; warn about what does not carry."""
+    from lms.content.quiz_parser import parse_quiz
+    from lms.quiz.gift import gift_to_quiz_text
+
+    try:
+        gift = Path(file).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not UTF-8 text.") from exc
+    text, warnings = gift_to_quiz_text(gift)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _, errors = parse_quiz(text, output or "quiz.md")
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    _write_output(text, output)
+    if errors:
+        sys.exit(1)
+
+
+@quiz_group.command("export-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", help="Write the GIFT text here instead of standard output.")
+def quiz_export_gift(file, output):
+    """Convert a quiz.md file into Moodle GIFT; warn about what does not carry."""
+    from lms.content.quiz_parser import parse_quiz
+    from lms.quiz.gift import quiz_to_gift
+
+    quiz, errors = parse_quiz(Path(file).read_text(encoding="utf-8"), file)
+    if errors:
+        for error in errors:
+            click.echo(str(error), err=True)
+        sys.exit(1)
+    gift, warnings = quiz_to_gift(quiz)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _write_output(gift, output)
+
+
 def commands() -> list[click.Command]:
     """The command groups the app registers."""
-    return [courses_group, users_group]
+    return [courses_group, users_group, quiz_group]

@@ -15,6 +15,14 @@ def quiz_markdown(text: str) -> Markup:
     return Markup(render_markdown(text or "").html)
 
 
+def quiz_inline(text: str) -> Markup:
+    """Question text for a legend or heading: one paragraph loses its <p> wrapper."""
+    html = str(quiz_markdown(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
 QUIZ_STATE_LABELS = {
     "not_attempted": "not attempted",
     "in_progress": "attempt in progress",
@@ -38,6 +46,7 @@ def register(app: Flask) -> None:
     """Install template helpers and response headers."""
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.filters["quiz_markdown"] = quiz_markdown
+    app.jinja_env.filters["quiz_inline"] = quiz_inline
     app.jinja_env.globals["quiz_state_labels"] = QUIZ_STATE_LABELS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,5 +1,7 @@
 """The lms command line: courses check/sync/export and users create."""
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -109,3 +111,33 @@ def test_ensure_admin_takes_email_and_password_from_the_environment(runner, app,
     assert result.exit_code == 0 and "password:" not in result.output
     with app.app_context():
         assert db.session.scalars(select(User)).one().check_password(PASSWORD)
+
+
+def test_quiz_import_gift_writes_valid_quiz_text_and_warns(runner, tmp_path):
+    target = tmp_path / "quiz.md"
+    result = runner.invoke(
+        args=["quiz", "import-gift", str(DATA / "gift" / "all_types.gift"), "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: essay 'Reflection' cannot be graded automatically" in result.output
+    text = target.read_text()
+    assert "(x) 1 March 1999" in text and "# pool: History" in text
+    check = runner.invoke(args=["quiz", "export-gift", str(target)])
+    assert check.exit_code == 0, check.output
+    assert "=1 March 1999" in check.output
+
+
+def test_quiz_export_gift_of_a_shipped_quiz(runner):
+    quiz = Path("courses/apmbc-essentials/01-why-a-ban/quiz.md")
+    result = runner.invoke(args=["quiz", "export-gift", str(quiz)])
+    assert result.exit_code == 0
+    assert "::entry-into-force-date::" in result.output
+    assert "GIFT has no ordering question" in result.output
+
+
+def test_quiz_export_gift_refuses_a_broken_quiz(runner, tmp_path):
+    broken = tmp_path / "quiz.md"
+    broken.write_text("## A question with no answers\nid: q1\n")
+    result = runner.invoke(args=["quiz", "export-gift", str(broken)])
+    assert result.exit_code == 1
+    assert "quiz.md:1:" in result.output
