@@ -72,15 +72,26 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint."""
+    from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
+    from lms.author.views import bp as author_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.learn.views import bp as learn_bp
     from lms.quizzes.views import bp as quizzes_bp
+    from lms.reports.views import bp as reports_bp
     from lms.system.views import bp as system_bp
 
-    app.register_blueprint(system_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learn_bp)
-    app.register_blueprint(quizzes_bp)
+    for blueprint in (
+        system_bp,
+        auth_bp,
+        learn_bp,
+        quizzes_bp,
+        author_bp,
+        admin_bp,
+        reports_bp,
+        certificates_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -203,4 +203,7 @@ def quiz_export_gift(file, output):
 
 def commands() -> list[click.Command]:
     """The command groups the app registers."""
-    return [courses_group, users_group, quiz_group]
+    from lms.demo.commands import demo_group
+    from lms.reports.commands import report_group
+
+    return [courses_group, users_group, quiz_group, report_group, demo_group]

@@ -1,15 +1,21 @@
 """ORM models, split by topic; importing this package registers them all."""
 
-from lms.models.content import Course, CourseFile, Lesson, LessonRevision, Module
+from lms.models.admin import AuditEntry, Certificate, PasswordReset
+from lms.models.content import Course, CourseAuthor, CourseFile, Lesson, LessonRevision, Module
 from lms.models.progress import Enrolment, LessonProgress, ModuleCompletion
-from lms.models.quiz import AttemptAnswer, Quiz, QuizAttempt
+from lms.models.quiz import AttemptAnswer, Quiz, QuizAttempt, QuizRevision
 from lms.models.users import Organisation, Role, User
 
 __all__ = [
+    "AuditEntry",
+    "Certificate",
+    "PasswordReset",
     "AttemptAnswer",
     "Quiz",
     "QuizAttempt",
+    "QuizRevision",
     "Course",
+    "CourseAuthor",
     "CourseFile",
     "Enrolment",
     "Lesson",

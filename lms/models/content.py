@@ -2,7 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -77,7 +85,9 @@ class Lesson(db.Model):
     source: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
-    revision: Mapped[int] = mapped_column(default=1)
+    revision: Mapped[int] = mapped_column(default=1)  # the published revision learners see
+    # Hash of the file at the last sync: a sync skips a lesson edited in the browser since.
+    synced_hash: Mapped[str | None] = mapped_column(String(64))
     # Ungraded self-check questions, as quiz snapshots (answers stay on the server).
     self_checks: Mapped[list] = mapped_column(JsonType, default=list)
     archived: Mapped[bool] = mapped_column(default=False)
@@ -101,6 +111,24 @@ class LessonRevision(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     message: Mapped[str] = mapped_column(String(300), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(8), default="sync")  # "sync" or "web"
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CourseAuthor(db.Model):
+    """A trainer who may edit a course: its owner or a co-author."""
+
+    __tablename__ = "course_authors"
+    __table_args__ = (
+        UniqueConstraint("course_id", "user_id"),
+        CheckConstraint("role IN ('owner', 'coauthor')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="owner")
 
 
 class CourseFile(db.Model):

@@ -31,12 +31,31 @@ class Quiz(db.Model):
     source: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)  # bumped when the questions change
+    synced_hash: Mapped[str | None] = mapped_column(String(64))  # quiz.md at the last sync
     settings: Mapped[dict] = mapped_column(JsonType)
     pools: Mapped[list] = mapped_column(JsonType)  # [{name, draw, questions: [question dict]}]
     archived: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class QuizRevision(db.Model):
+    """Every saved version of a quiz's text, drafts included; publishing makes it live."""
+
+    __tablename__ = "quiz_revisions"
+    __table_args__ = (UniqueConstraint("quiz_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    revision: Mapped[int]
+    source: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(String(300), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(8), default="sync")  # "sync" or "web"
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class QuizAttempt(db.Model):

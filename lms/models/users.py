@@ -59,6 +59,10 @@ class User(UserMixin, db.Model):
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
     country: Mapped[str | None] = mapped_column(String(2), index=True)
+    # The organisation whose staff this user may see reports and transcripts of.
+    manages_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped to end every session of the user on every server (logout, deactivation).
     session_version: Mapped[int] = mapped_column(default=1)
@@ -69,7 +73,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Loaded on demand: most pages never show the organisation.
-    organisation: Mapped[Organisation | None] = relationship(lazy="select")
+    organisation: Mapped[Organisation | None] = relationship(
+        lazy="select", foreign_keys=[organisation_id]
+    )
 
     def set_password(self, password: str) -> None:
         """Store an Argon2id hash of the password, never the password."""

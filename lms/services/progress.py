@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.extensions import db
 from lms.models import Course, Enrolment, Lesson, LessonProgress, Module, ModuleCompletion
 from lms.models.base import utcnow
+from lms.services.certificates import issue_certificate
 from lms.services.quiz_progress import quiz_requirement_met
 
 
@@ -91,6 +92,7 @@ def update_completion(user_id: int, module_id: int, enrolment: Enrolment) -> Non
             pass
     if enrolment.completed_at is None and course_requirements_met(user_id, enrolment.course_id):
         enrolment.completed_at = utcnow()
+        issue_certificate(user_id, enrolment.course_id)  # in the same transaction
 
 
 def course_requirements_met(user_id: int, course_id: int) -> bool:

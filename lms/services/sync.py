@@ -138,6 +138,7 @@ def sync_lessons(module: Module, specs: list[LessonSpec], report: SyncReport) ->
             "title": spec.title,
             "html": spec.html,
             "self_checks": self_check_records(spec),
+            "synced_hash": spec.content_hash,
             "archived": False,
         }
         if lesson is None:
@@ -194,6 +195,7 @@ def sync_quiz(module: Module, spec: ModuleSpec, report: SyncReport) -> None:
         "content_hash": spec.quiz.content_hash,
         "settings": settings_to_dict(spec.quiz.quiz),
         "pools": pools_to_list(spec.quiz.quiz),
+        "synced_hash": spec.quiz.content_hash,
         "archived": False,
     }
     if quiz is None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import AttemptAnswer, Enrolment, ModuleCompletion, Quiz, QuizAttempt
+from lms.models import AttemptAnswer, Certificate, Enrolment, ModuleCompletion, Quiz, QuizAttempt
 from lms.models.base import utcnow
 from lms.services import attempts
 from lms.services.sync import sync_folder
@@ -338,7 +338,10 @@ def test_passing_the_quiz_completes_module_and_course(client, quiz_course, app):
     response = submit(client, attempt, correct_form(attempt.snapshot))
     with app.app_context():
         assert db.session.query(ModuleCompletion).count() == 2
-        assert db.session.scalars(select(Enrolment)).one().completed_at is not None
+        enrolment = db.session.scalars(select(Enrolment)).one()
+        assert enrolment.completed_at is not None
+        certificate = db.session.scalars(select(Certificate)).one()  # issued in the same request
+        assert certificate.course_title == "Test Course" and len(certificate.code) == 19
     assert "You completed the course" in client.get(response.headers["Location"]).text
     assert "100% complete" in client.get(COURSE).text
     assert "1 of 1 quizzes passed" in client.get("/me").text
