@@ -14,7 +14,11 @@ ENVIRONMENT = {
     "REDIS_URL": "REDIS_URL",
     "LMS_LOGIN_RATE_LIMIT": "LMS_LOGIN_RATE_LIMIT",
     "LMS_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    "LMS_SESSION_IDLE_MINUTES": "LMS_SESSION_IDLE_MINUTES",
+    "LMS_SESSION_MAX_HOURS": "LMS_SESSION_MAX_HOURS",
 }
+
+INTEGER_KEYS = {"LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS"}
 
 BOOLEAN_KEYS = {"LMS_REGISTRATION", "SESSION_COOKIE_SECURE"}
 
@@ -34,6 +38,8 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    LMS_SESSION_IDLE_MINUTES = 120  # signed out after this long without a request
+    LMS_SESSION_MAX_HOURS = 12  # signed out this long after signing in, whatever happens
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -47,6 +53,8 @@ def from_environment(environ=os.environ) -> dict:
             value = environ[variable]
             if key in BOOLEAN_KEYS:
                 value = value.strip().lower() in {"1", "true", "yes", "on"}
+            elif key in INTEGER_KEYS:
+                value = int(value)
             values[key] = value
     return values
 

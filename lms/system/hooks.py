@@ -2,11 +2,12 @@
 
 from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, request
 from markupsafe import Markup
 
 from lms.content.render import render_markdown
 from lms.services.countries import country_name
+from lms.system import sessions
 
 
 @lru_cache(maxsize=4096)
@@ -51,8 +52,14 @@ def register(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    sessions.register(app)
+
     @app.after_request
     def add_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure or app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response

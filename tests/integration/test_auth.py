@@ -164,3 +164,44 @@ def test_csrf_token_from_the_page_is_accepted(app, client, make_user):
         data={"email": "learner@example.org", "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/me"
+
+
+def test_idle_session_times_out(client, app, make_user):
+    make_user()
+    client.post("/auth/login", data={"email": "learner@example.org", "password": PASSWORD})
+    assert client.get("/me").status_code == 200
+    with client.session_transaction() as session:
+        session["seen_at"] -= app.config["LMS_SESSION_IDLE_MINUTES"] * 60 + 5
+    response = client.get("/me")
+    assert response.headers["Location"].startswith("/auth/login")
+    assert client.get("/me").status_code == 302  # and it stays signed out
+
+
+def test_absolute_session_lifetime(client, app, make_user):
+    make_user()
+    client.post("/auth/login", data={"email": "learner@example.org", "password": PASSWORD})
+    with client.session_transaction() as session:
+        session["login_at"] -= app.config["LMS_SESSION_MAX_HOURS"] * 3600 + 5
+    assert client.get("/me").headers["Location"].startswith("/auth/login")
+
+
+def test_session_cookie_flags(client, make_user):
+    make_user()
+    response = client.post(
+        "/auth/login", data={"email": "learner@example.org", "password": PASSWORD}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_hsts_and_secure_cookie_behind_https(app, make_user):
+    make_user()
+    app.config["SESSION_COOKIE_SECURE"] = True
+    client = app.test_client()
+    response = client.post(
+        "/auth/login",
+        data={"email": "learner@example.org", "password": PASSWORD},
+        base_url="https://localhost",
+    )
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
