@@ -39,3 +39,17 @@ class RegisterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [("", "Choose a country")] + country_choices()
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, chosen through a one-time link."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=256)],
+        description="At least 12 characters. A short sentence is easy to remember.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )

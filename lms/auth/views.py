@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,11 +16,11 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth.forms import LoginForm, RegisterForm
-from lms.errors import InvalidInput
+from lms.auth.forms import LoginForm, RegisterForm, ResetPasswordForm
+from lms.errors import InvalidInput, NotFound
 from lms.extensions import db, limiter
 from lms.models.users import normalise_email
-from lms.services import accounts
+from lms.services import accounts, password_reset
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -104,3 +105,32 @@ def register():
             flash("Your account is ready. Choose a course to start.", "success")
             return redirect(url_for("learn.catalogue"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through a one-time link an administrator handed over."""
+    try:
+        reset = password_reset.find_valid(token)
+    except NotFound as exc:
+        return render_template("auth/reset.html", form=None, invalid=str(exc)), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.use_link(token, form.password.data)
+        except NotFound as exc:
+            db.session.rollback()
+            return render_template("auth/reset.html", form=None, invalid=str(exc)), 404
+        except InvalidInput as exc:
+            db.session.rollback()
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            _renew_session()
+            flash("Your new password is set. Sign in with it.", "success")
+            return redirect(url_for("auth.login"))
+    response = make_response(render_template("auth/reset.html", form=form, reset=reset))
+    response.headers["Cache-Control"] = "no-store"
+    return response
