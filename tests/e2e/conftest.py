@@ -2,7 +2,8 @@
 Debian's Chromium driven by Playwright.
 
 One live server for the whole session (file SQLite, or a PostgreSQL schema of its own
-when TEST_DATABASE_URL is set), with CSRF on as in production. Every test gets a fresh
+when TEST_DATABASE_URL is set), with CSRF on as in production. It carries the tiny test
+course and the shipped curriculum of the repository's courses/ folder. Every test gets a fresh
 browser context (no cookies) and, through `learner`, an account nobody else uses, so
 tests do not see each other's progress.
 
@@ -22,11 +23,13 @@ from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.extensions import db
+from lms.models import QuizAttempt, User
 from lms.services.accounts import create_user
 from lms.services.sync import sync_folder
 from tests.conftest import PASSWORD, PG_URL, TEST_COURSES, database_config
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+SHIPPED_COURSES = Path(__file__).resolve().parents[2] / "courses"  # the repo's courses/
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -81,7 +84,8 @@ def e2e_database(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(e2e_database):
-    """The app with the test course, served on a free port in a daemon thread."""
+    """The app with the test course and the shipped courses, served on a free port in a
+    daemon thread."""
     app = create_app(
         {
             "TESTING": True,
@@ -96,8 +100,10 @@ def live_server(e2e_database):
     )
     with app.app_context():
         db.create_all()
-        report = sync_folder(TEST_COURSES)
-        assert not report.errors, report.errors
+        for folder in (TEST_COURSES, SHIPPED_COURSES):
+            report = sync_folder(folder)
+            assert not report.errors, [str(error) for error in report.errors]
+            assert report.courses, f"no course found in {folder}"
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
@@ -201,3 +207,52 @@ def sign_in():
         page.wait_for_url("**/me")
 
     return sign_in_
+
+
+@pytest.fixture(scope="session")
+def attempt_snapshot(live_server):
+    """The stored snapshot (questions with their answers) of the attempt a page shows.
+
+    The page never carries the answers: the test reads them from the database, like a
+    person who knows them. The attempt id comes from the form's hidden field, and the
+    attempt must be the signed-in account's own, still open.
+    """
+
+    def snapshot(page, account: Account) -> list[dict]:
+        attempt_id = int(page.locator('form.quiz-form input[name="attempt"]').input_value())
+        with live_server.app.app_context():
+            attempt = db.session.get(QuizAttempt, attempt_id)
+            assert attempt is not None, f"attempt {attempt_id} is not in the database"
+            owner = db.session.get(User, attempt.user_id)
+            assert owner.email == account.email, f"attempt {attempt_id} is not {account.email}'s"
+            assert attempt.state == "open", f"attempt {attempt_id} is {attempt.state}"
+            stored = attempt.snapshot
+            db.session.remove()
+        return stored
+
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def fill_quiz():
+    """Answer an attempt in the browser: tick radios and checkboxes by value (the option
+    id), type into text inputs, choose in selects, each found by its field name."""
+    return fill_quiz_form
+
+
+def fill_quiz_form(page, form: dict[str, list[str]]) -> None:
+    quiz = page.locator("form.quiz-form")
+    for name, values in form.items():
+        fields = quiz.locator(f'[name="{name}"]')
+        first = fields.first
+        tag = first.evaluate("element => element.tagName.toLowerCase()")
+        kind = first.get_attribute("type") if tag == "input" else tag
+        if kind in ("radio", "checkbox"):
+            for value in values:
+                fields.and_(quiz.locator(f'[value="{value}"]')).check()
+        elif kind == "select":
+            (value,) = values
+            first.select_option(value=value)
+        else:
+            (value,) = values
+            first.fill(value)

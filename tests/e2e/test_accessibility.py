@@ -137,3 +137,126 @@ def test_register_form_with_errors_has_no_axe_violations(open_page):
     expect(page.get_by_label("Full name")).to_have_attribute("aria-invalid", "true")
     check_axe(page)
     assert not page.problems, page.problems
+
+
+QUIZ = f"{COURSE}/first-steps/quiz"
+
+
+@pytest.fixture
+def quiz_taker(make_context, make_learner, sign_in):
+    """A page of a learner of this test's own, enrolled, with axe-core in every page."""
+    context = make_context(axe=True)
+    page = context.new_page()
+    page.problems = []
+    page.on(
+        "console", lambda m: "Content Security Policy" in m.text and page.problems.append(m.text)
+    )
+    page.on("pageerror", lambda e: page.problems.append(f"script error: {e}"))
+    sign_in(page, make_learner("Axe Quiz Taker"))
+    page.goto(COURSE)
+    page.get_by_role("button", name="Enrol in this course").click()
+    expect(page.get_by_role("status")).to_contain_text("You are enrolled")
+    yield page
+    context.close()
+
+
+def start_quiz(page) -> None:
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+
+
+def test_quiz_start_page_has_no_axe_violations(quiz_taker):
+    page = quiz_taker
+    page.goto(QUIZ)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quiz: First steps")
+    expect(page.get_by_role("button", name="Start the quiz")).to_be_visible()
+    check_axe(page)
+    assert not page.problems, page.problems
+
+
+def test_quiz_attempt_form_has_no_axe_violations(quiz_taker):
+    page = quiz_taker
+    start_quiz(page)
+    expect(page.get_by_role("group")).to_have_count(2)  # a fieldset per question
+    check_axe(page)
+    assert not page.problems, page.problems
+
+
+def test_failed_quiz_result_with_answers_shown_has_no_axe_violations(quiz_taker):
+    page = quiz_taker
+    start_quiz(page)
+    page.get_by_label("Your answer", exact=True).fill("Paris")
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator(".result")).to_contain_text("Not passed yet.")
+    expect(page.locator("main")).to_contain_text("Accepted: Oslo")  # answers revealed
+    expect(page.locator("main")).to_contain_text("Why: Article 4 gives four years.")
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    expect(page.get_by_role("table")).to_be_visible()  # my attempts so far
+    check_axe(page)
+    assert not page.problems, page.problems
+
+
+def test_quiz_start_page_after_an_attempt_has_no_axe_violations(quiz_taker):
+    page = quiz_taker
+    start_quiz(page)
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator(".result")).to_contain_text("Not passed yet.")
+    page.goto(QUIZ)
+    expect(page.get_by_role("button", name="Start a new attempt")).to_be_visible()
+    check_axe(page)
+    assert not page.problems, page.problems
+
+
+@pytest.mark.parametrize(
+    ("choice", "verdict"), [("3 December 1997", "Not correct."), ("1 March 1999", "Correct.")]
+)
+def test_lesson_self_check_after_checking_has_no_axe_violations(quiz_taker, choice, verdict):
+    page = quiz_taker
+    page.goto(CONVENTION)
+    check = page.get_by_role("complementary", name="Check your understanding (not graded)")
+    check.get_by_role("radio", name=choice).check()
+    check.get_by_role("button", name="Check my answer").click()
+    expect(check.locator(".verdict")).to_have_text(verdict)
+    expect(check.get_by_role("link", name="Try this check again")).to_be_visible()
+    check_axe(page)
+    assert not page.problems, page.problems
+
+
+SHIPPED_QUIZ = "/courses/apmbc-essentials/cooperation-and-assistance/quiz"
+
+
+def test_shipped_quiz_with_every_question_type_has_no_axe_violations(
+    make_context, make_learner, sign_in
+):
+    """The test course's quiz has text fields only; this shipped one has radios, true or
+    false, checkboxes, text, a number, matching and ordering selects. The attempt form,
+    then its result with the answers shown (submitted blank: every question wrong)."""
+    context = make_context(axe=True)
+    try:
+        page = context.new_page()
+        problems = []
+        page.on(
+            "console", lambda m: "Content Security Policy" in m.text and problems.append(m.text)
+        )
+        page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+        sign_in(page, make_learner("Axe Shipped Quiz Taker"))
+        page.goto("/courses/apmbc-essentials")
+        page.get_by_role("button", name="Enrol in this course").click()
+        expect(page.get_by_role("status")).to_contain_text("You are enrolled")
+        page.goto(SHIPPED_QUIZ)
+        check_axe(page)  # the start page of a shipped quiz
+        page.get_by_role("button", name="Start the quiz").click()
+        form = page.locator("form.quiz-form")
+        for kind in ("radio", "checkbox", "text"):
+            expect(form.locator(f"input[type={kind}]").first).to_be_attached()
+        expect(form.locator("select").first).to_be_attached()
+        check_axe(page)
+
+        page.get_by_role("button", name="Submit my answers").click()
+        expect(page.locator(".result")).to_contain_text("Not passed yet.")
+        expect(page.locator("main .explain").first).to_be_visible()  # answers revealed
+        check_axe(page)
+        assert not problems, problems
+    finally:
+        context.close()
