@@ -18,6 +18,7 @@ from lms.errors import NotFound
 from lms.extensions import db
 from lms.models import CourseFile
 from lms.services import catalogue, progress, self_checks
+from lms.services.certificates import learner_certificates
 
 bp = Blueprint("learn", __name__)
 
@@ -196,6 +197,7 @@ def resume(course_slug: str):
 @bp.get("/me")
 @login_required
 def dashboard():
-    """My courses with progress bars and a resume link."""
+    """My courses with progress bars and a resume link, and my certificates."""
     cards = catalogue.course_cards(current_user.id, enrolled_only=True)
-    return render_template("learn/dashboard.html", cards=cards)
+    certificates = learner_certificates(current_user.id)
+    return render_template("learn/dashboard.html", cards=cards, certificates=certificates)

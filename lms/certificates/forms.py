@@ -1,0 +1,22 @@
+"""Forms of the certificate administration."""
+
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class RevokeForm(FlaskForm):
+    """Revoke a certificate: the reason is required and kept in the audit log."""
+
+    reason = TextAreaField(
+        "Reason for revoking",
+        validators=[
+            DataRequired(message="Give the reason for revoking the certificate."),
+            Length(max=500),
+        ],
+        description="Kept in the audit log. The public page says only that it was revoked.",
+    )
+
+
+class ReinstateForm(FlaskForm):
+    """Make a revoked certificate valid again: a button with its CSRF token."""
