@@ -146,6 +146,38 @@ def users_ensure_admin():
         click.echo(f"Administrator: {user.email}")
 
 
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Address of the site, for the one-time password links printed.",
+)
+@with_appcontext
+def users_import(file, base_url):
+    """Import accounts from a CSV file (email,name,role,organisation,country[,password]).
+
+    Everything is checked first: one bad line imports nothing, and every bad line is listed.
+    """
+    from lms.services.csv_input import CsvRejected
+    from lms.services.user_import import import_users
+
+    try:
+        result = import_users(None, Path(file).read_bytes())
+    except CsvRejected as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"{file}:{error.line}: {error.message}", err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    db.session.commit()
+    for user, token in result.created:
+        link = f"{base_url.rstrip('/')}/auth/reset/{token}" if token else "password from the file"
+        click.echo(f"{user.email}\t{link}")
+    click.echo(f"Imported {len(result.created)} account(s).", err=True)
+
+
 @click.group("quiz")
 def quiz_group():
     """Convert quizzes to and from Moodle's GIFT format."""

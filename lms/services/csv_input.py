@@ -41,7 +41,7 @@ def decode(data: bytes) -> str:
 
 def numbered_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number where the record starts, cells) for every non-blank record."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     while True:
         start = reader.line_num + 1
         try:
