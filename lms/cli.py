@@ -178,6 +178,20 @@ def users_import(file, base_url):
     click.echo(f"Imported {len(result.created)} account(s).", err=True)
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file):
+    """Copy the SQLite database to FILE, consistently, while the app keeps running."""
+    from lms.services.backup import backup_sqlite
+
+    try:
+        counts = backup_sqlite(db.engine, Path(file))
+    except LmsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {file}: {counts['users']} users, {counts['enrolments']} enrolments.")
+
+
 @click.group("quiz")
 def quiz_group():
     """Convert quizzes to and from Moodle's GIFT format."""
@@ -238,4 +252,4 @@ def commands() -> list[click.Command]:
     from lms.demo.commands import demo_group
     from lms.reports.commands import report_group
 
-    return [courses_group, users_group, quiz_group, report_group, demo_group]
+    return [courses_group, users_group, quiz_group, report_group, demo_group, backup_command]

@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
@@ -14,6 +15,10 @@ MESSAGES = {
     413: ("Too large", "What you sent is too large."),
     429: ("Too many attempts", "Too many attempts. Wait a minute and try again."),
     500: ("Something went wrong", "An error occurred on our side. Nothing you did was lost."),
+    503: (
+        "Temporarily unavailable",
+        "The platform cannot reach its database right now. Please try again in a few minutes.",
+    ),
 }
 
 
@@ -39,6 +44,19 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # The pool pre-pings connections, so the next request after the database
+        # returns gets a fresh connection: no restart needed.
+        try:
+            db.session.rollback()
+        except (OperationalError, InterfaceError):
+            pass  # the connection is already gone; the pool drops it
+        app.logger.error("Database unavailable: %s", error.__class__.__name__)
+        response, code = render_error(503)
+        return response, code, {"Retry-After": "30"}
 
     @app.errorhandler(Exception)
     def server_error(error):
