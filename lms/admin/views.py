@@ -133,22 +133,25 @@ def user_new():
     return render_template("admin/user_new.html", form=form)
 
 
+def _account_data(user) -> dict | None:
+    """The account's current values for the edit form (a POST brings its own)."""
+    if request.method != "GET":
+        return None
+    return {
+        "name": user.name,
+        "role": user.role,
+        "organisation": user.organisation_id,
+        "country": user.country or "",
+        "manages_organisation": user.manages_organisation_id,
+    }
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def user_edit(user_id: int):
     """Edit an account; deactivate, reactivate and reset its password from here."""
     user = _user_or_404(user_id)
-    form = UserEditForm(
-        admin_users.organisations(),
-        obj=user,
-        data={
-            "organisation": user.organisation_id,
-            "manages_organisation": user.manages_organisation_id,
-            "country": user.country or "",
-        }
-        if request.method == "GET"
-        else None,
-    )
+    form = UserEditForm(admin_users.organisations(), data=_account_data(user))
     if form.validate_on_submit():
         try:
             changes = admin_users.update_account(
@@ -251,15 +254,19 @@ def organisations_page():
     return render_template("admin/organisations.html", form=form, rows=rows)
 
 
+def _organisation_data(organisation, always: bool = False) -> dict | None:
+    """The organisation's current values for its form (a POST brings its own)."""
+    if request.method != "GET" and not always:
+        return None
+    return {"name": organisation.name, "country": organisation.country or ""}
+
+
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
 @admin_required
 def organisation_edit(organisation_id: int):
     """Rename an organisation, set its country, assign or remove its managers."""
     organisation = _organisation_or_404(organisation_id)
-    form = OrganisationForm(
-        obj=organisation,
-        data={"country": organisation.country or ""} if request.method == "GET" else None,
-    )
+    form = OrganisationForm(data=_organisation_data(organisation))
     if form.validate_on_submit():
         try:
             changes = organisations.update_organisation(
@@ -303,7 +310,7 @@ def organisation_manager_add(organisation_id: int):
             db.session.commit()
             flash(f"{user.name} now manages {organisation.name}.", "success")
             return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
-    form = OrganisationForm(obj=organisation, data={"country": organisation.country or ""})
+    form = OrganisationForm(formdata=None, data=_organisation_data(organisation, always=True))
     return _organisation_page(organisation, form, manager_form)
 
 

@@ -71,6 +71,8 @@ def test_create_rename_and_set_country(client, app, admin):
     with app.app_context():
         org = db.session.scalars(select(Organisation)).one()
         assert (org.name, org.country) == ("Halo Trust", "KH")
+    form = client.get(f"/admin/organisations/{org.id}").text
+    assert 'value="Halo Trust"' in form and '<option selected value="KH">' in form
     response = client.post(
         f"/admin/organisations/{org.id}", data={"name": "HALO Trust Laos", "country": "LA"}
     )
@@ -108,6 +110,7 @@ def test_assign_and_remove_a_manager(client, app, admin, make_user):
         assert user.manages_organisation_id == 1
     unknown = client.post("/admin/organisations/1/managers", data={"email": "nobody@example.org"})
     assert "No account has the email address nobody@example.org." in unknown.text
+    assert 'value="CMAC"' in unknown.text  # the other form still shows the organisation
 
     client.post(f"/admin/organisations/1/managers/{user.id}/remove")
     with app.app_context():

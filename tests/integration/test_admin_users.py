@@ -223,7 +223,10 @@ def test_edit_changes_name_role_organisation_country_and_managed_organisation(
         db.session.commit()
         other_id = other.id
     form = client.get(f"/admin/users/{user_id}").text
-    assert 'option selected value="KH"' in form or 'selected value="KH"' in form
+    assert '<option selected value="KH">Cambodia</option>' in form
+    assert '<option selected value="1">CMAC</option>' in form
+    assert '<option selected value="learner">Learner</option>' in form
+    assert 'value="dara"' in form
     response = client.post(
         f"/admin/users/{user_id}",
         data={
