@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None, *, serving: bool = True) -> Flas
         static_folder=str(root / "static"),
     )
     load_config(app, test_config, serving)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -48,6 +49,15 @@ def load_config(app: Flask, test_config: dict | None, serving: bool = True) -> N
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if serving:
         settings.check_production_config(app.config)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a load balancer, take scheme, host and client address from its headers."""
+    hops = app.config["LMS_TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -16,9 +16,11 @@ ENVIRONMENT = {
     "LMS_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "LMS_SESSION_IDLE_MINUTES": "LMS_SESSION_IDLE_MINUTES",
     "LMS_SESSION_MAX_HOURS": "LMS_SESSION_MAX_HOURS",
+    "LMS_TRUSTED_PROXIES": "LMS_TRUSTED_PROXIES",
+    "LMS_URL_SCHEME": "PREFERRED_URL_SCHEME",
 }
 
-INTEGER_KEYS = {"LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS"}
+INTEGER_KEYS = {"LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TRUSTED_PROXIES"}
 
 BOOLEAN_KEYS = {"LMS_REGISTRATION", "SESSION_COOKIE_SECURE"}
 
@@ -40,6 +42,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     LMS_SESSION_IDLE_MINUTES = 120  # signed out after this long without a request
     LMS_SESSION_MAX_HOURS = 12  # signed out this long after signing in, whatever happens
+    # Load balancers in front of the app whose X-Forwarded-* headers are believed (0: none).
+    LMS_TRUSTED_PROXIES = 0
+    PREFERRED_URL_SCHEME = "http"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

@@ -66,3 +66,36 @@ def test_pages_have_landmarks_and_a_skip_link(client):
     assert '<html lang="en">' in page
     assert 'href="#main"' in page and '<main id="main"' in page
     assert '<nav aria-label="Main">' in page and "<h1>Courses</h1>" in page
+
+
+def test_behind_a_trusted_proxy_the_forwarded_scheme_and_host_are_used(app_config):
+    app = create_app({**app_config, "LMS_TRUSTED_PROXIES": 1})
+
+    @app.get("/where")
+    def where():
+        from flask import request, url_for
+
+        return f"{request.remote_addr} {url_for('learn.catalogue', _external=True)}"
+
+    headers = {
+        "X-Forwarded-For": "203.0.113.7",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "learn.example.org",
+    }
+    assert app.test_client().get("/where", headers=headers).text == (
+        "203.0.113.7 https://learn.example.org/courses"
+    )
+
+
+def test_forwarded_headers_are_ignored_without_trusted_proxies(app_config):
+    app = create_app(app_config)
+
+    @app.get("/where")
+    def where():
+        from flask import request
+
+        return request.remote_addr
+
+    assert app.test_client().get("/where", headers={"X-Forwarded-For": "203.0.113.7"}).text == (
+        "127.0.0.1"
+    )
