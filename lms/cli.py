@@ -55,14 +55,23 @@ def courses_check(directory):
 
 @courses_group.command("sync")
 @click.argument("directory", required=False)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Take the folder's version even of lessons and quizzes revised in the browser.",
+)
 @with_appcontext
-def courses_sync(directory):
-    """Validate, then import or update the courses; nothing changes if anything is wrong."""
+def courses_sync(directory, force):
+    """Validate, then import or update the courses; nothing changes if anything is wrong.
+
+    A lesson or quiz revised in the browser since the last sync is not overwritten: the
+    conflict is reported and the item skipped, unless --force is given.
+    """
     from lms.services.sync import sync_folder
 
     root = _courses_dir(directory)
     with click.progressbar(length=1, label=f"Syncing {root}", file=sys.stderr) as bar:
-        report = sync_folder(root, progress=lambda spec: bar.update(0))
+        report = sync_folder(root, progress=lambda spec: bar.update(0), force=force)
         bar.update(1)
     if report.errors:
         db.session.rollback()
@@ -73,6 +82,10 @@ def courses_sync(directory):
     db.session.commit()
     click.echo(f"Synced {len(report.courses)} course(s): {', '.join(report.courses) or '-'}")
     click.echo(report.summary())
+    for conflict in report.conflicts:
+        click.echo(f"conflict: {conflict}", err=True)
+    if report.conflicts:
+        click.echo(f"{len(report.conflicts)} item(s) skipped; --force overrides.", err=True)
 
 
 @courses_group.command("export")
