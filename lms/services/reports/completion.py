@@ -235,6 +235,6 @@ def completion_report(
         countries=countries,
         funnel=module_funnel(plain, plain_condition),
         timeline=completions_by_day(plain, plain_condition),
-        learners=learner_page(scored, condition, flt, total.enrolled) if learners else None,
+        learners=learner_page(scope, flt, now, total.enrolled) if learners else None,
         generated_at=now,
     )

@@ -12,7 +12,6 @@ from lms.models.base import utcnow
 from lms.services.countries import country_name
 from lms.services.reports.filters import ReportFilter
 from lms.services.reports.learners import LearnerRow, QuizColumn, all_learners
-from lms.services.reports.queries import enrolment_rows
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -90,8 +89,7 @@ def csv_lines(records: Iterable[list]) -> Iterator[str]:
 
 def completion_csv(scope: ReportScope, flt: ReportFilter, now: datetime | None = None):
     """The learner list of the report as CSV lines, from the same query as the screen."""
-    base, condition = enrolment_rows(scope, flt, now or utcnow())
-    columns, rows = all_learners(base, condition, flt)
+    columns, rows = all_learners(scope, flt, now or utcnow())
 
     def records():
         yield header(columns)

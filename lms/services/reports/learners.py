@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Select, case, func, select
 
+from lms.auth.access import ReportScope
 from lms.extensions import db
 from lms.models import Course, Module, Quiz
 from lms.services.catalogue import percent
 from lms.services.reports.filters import STATUS_LABELS, ReportFilter
-from lms.services.reports.queries import best_attempts
+from lms.services.reports.queries import best_attempts, enrolment_rows
 
 STREAM_BATCH = 500
+SCORED_SORTS = ("progress", "score")  # sort keys that need every learner's scores
 
 
 @dataclass(frozen=True)
@@ -80,50 +82,86 @@ def quiz_columns(flt: ReportFilter) -> list[QuizColumn]:
     return [QuizColumn(quiz_id, f"{position}. {title}") for quiz_id, position, title in rows]
 
 
-def _sort_keys(base) -> dict:
-    status_rank = case(
-        (base.c.status == "not_started", 0), (base.c.status == "in_progress", 1), else_=2
-    )
-    return {
-        "name": base.c.name,
-        "email": base.c.email,
-        "organisation": base.c.organisation,
-        "country": base.c.country,
-        "course": base.c.course_title,
-        "status": status_rank,
-        "progress": base.c.progress,
-        "score": base.c.avg_best,
-        "enrolled": base.c.enrolled_at,
-        "due": base.c.due_at,
-        "completed": base.c.completed_at,
-    }
+# Sort name -> column of the enrolment rows (the whitelist of filters.SORTS).
+SORT_COLUMNS = {
+    "name": "name",
+    "email": "email",
+    "organisation": "organisation",
+    "country": "country",
+    "course": "course_title",
+    "progress": "progress",
+    "score": "avg_best",
+    "enrolled": "enrolled_at",
+    "due": "due_at",
+    "completed": "completed_at",
+}
 
 
-def learner_query(base, condition, flt: ReportFilter, columns: list[QuizColumn]) -> Select:
-    """The learner list query: every filtered enrolment, sorted, with per-quiz best scores."""
-    query = select(base).where(condition)
-    if columns:
-        best = best_attempts().subquery("best")
-        pivot = (
-            select(
-                best.c.user_id,
-                *(
-                    func.max(case((best.c.quiz_id == column.quiz_id, best.c.best))).label(
-                        f"quiz_{n}"
-                    )
-                    for n, column in enumerate(columns)
-                ),
-            )
-            .where(best.c.quiz_id.in_([column.quiz_id for column in columns]))
-            .group_by(best.c.user_id)
-            .subquery("pivot")
+def _order(base, flt: ReportFilter) -> list:
+    if flt.sort == "status":
+        key = case(
+            (base.c.status == "not_started", 0), (base.c.status == "in_progress", 1), else_=2
         )
+    else:
+        key = base.c[SORT_COLUMNS[flt.sort]]
+    order = key.desc() if flt.descending else key.asc()
+    return [order.nulls_last(), base.c.name, base.c.enrolment_id]  # unique: a stable order
+
+
+def _best_by_quiz(columns: list[QuizColumn], users):
+    best = best_attempts(users).subquery("best")
+    return (
+        select(
+            best.c.user_id,
+            *(
+                func.max(case((best.c.quiz_id == column.quiz_id, best.c.best))).label(f"quiz_{n}")
+                for n, column in enumerate(columns)
+            ),
+        )
+        .where(best.c.quiz_id.in_([column.quiz_id for column in columns]))
+        .group_by(best.c.user_id)
+        .subquery("pivot")
+    )
+
+
+def learner_query(
+    scope: ReportScope,
+    flt: ReportFilter,
+    now: datetime,
+    columns: list[QuizColumn],
+    page: tuple[int, int] | None = None,
+) -> Select:
+    """The learner list query: every filtered enrolment, sorted, with per-quiz best scores;
+    with `page` (limit, offset), only those rows.
+
+    A page sorted by a column that needs no score first picks its rows from the cheap
+    enrolment rows, then computes scores for those rows only; the rows and their order are
+    the same as in the full list (the CSV), which is this query without `page`.
+    """
+    only = users = None
+    if page is not None and flt.sort not in SCORED_SORTS:
+        keys, keys_condition = enrolment_rows(
+            scope, flt, now, activity=flt.sort == "status", scores=False
+        )
+        only = (
+            select(keys.c.enrolment_id, keys.c.user_id)
+            .where(keys_condition)
+            .order_by(*_order(keys, flt))
+            .limit(page[0])
+            .offset(page[1])
+            .subquery("page")
+        )
+        users = select(only.c.user_id)
+    base, condition = enrolment_rows(scope, flt, now, only=only)
+    query = select(base).where(condition).order_by(*_order(base, flt))
+    if page is not None and only is None:
+        query = query.limit(page[0]).offset(page[1])
+    if columns:
+        pivot = _best_by_quiz(columns, users)
         query = query.add_columns(*(pivot.c[f"quiz_{n}"] for n in range(len(columns)))).outerjoin(
             pivot, pivot.c.user_id == base.c.user_id
         )
-    key = _sort_keys(base)[flt.sort]
-    order = key.desc() if flt.descending else key.asc()
-    return query.order_by(order.nulls_last(), base.c.name, base.c.enrolment_id)
+    return query
 
 
 def _score(value) -> float | None:
@@ -167,22 +205,21 @@ def to_row(row, quiz_count: int) -> LearnerRow:
     )
 
 
-def learner_page(base, condition, flt: ReportFilter, total: int) -> LearnerPage:
+def learner_page(scope: ReportScope, flt: ReportFilter, now: datetime, total: int):
     """One page of the learner list; `total` is the number of rows the filters match (the
     report's summary counts them, so no second query is needed)."""
     pages = max((total + flt.page_size - 1) // flt.page_size, 1)
     page = min(flt.page, pages)
     columns = quiz_columns(flt)
-    query = learner_query(base, condition, flt, columns)
-    query = query.limit(flt.page_size).offset((page - 1) * flt.page_size)
+    query = learner_query(scope, flt, now, columns, (flt.page_size, (page - 1) * flt.page_size))
     rows = [to_row(row, len(columns)) for row in db.session.execute(query).mappings()]
     return LearnerPage(rows=rows, total=total, page=page, pages=pages, quiz_columns=columns)
 
 
-def all_learners(base, condition, flt: ReportFilter) -> tuple[list[QuizColumn], Iterator]:
+def all_learners(scope: ReportScope, flt: ReportFilter, now: datetime):
     """Every row of the learner list, streamed in batches (a server-side cursor on PostgreSQL)."""
     columns = quiz_columns(flt)
-    query = learner_query(base, condition, flt, columns)
+    query = learner_query(scope, flt, now, columns)
 
     def rows() -> Iterator[LearnerRow]:
         result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))

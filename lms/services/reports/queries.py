@@ -42,10 +42,15 @@ def live_quizzes() -> Select:
     )
 
 
-def best_attempts() -> Select:
+def _only(query: Select, column, users) -> Select:
+    # Restrict an aggregate to some learners (one page of the list), when asked to.
+    return query if users is None else query.where(column.in_(users))
+
+
+def best_attempts(users=None) -> Select:
     """Per learner and live quiz: best score, whether any attempt passed, attempts made."""
     quizzes = live_quizzes().subquery("lq")
-    return (
+    query = (
         select(
             QuizAttempt.user_id,
             QuizAttempt.quiz_id,
@@ -57,6 +62,7 @@ def best_attempts() -> Select:
         .join(quizzes, quizzes.c.quiz_id == QuizAttempt.quiz_id)
         .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id, quizzes.c.course_id)
     )
+    return _only(query, QuizAttempt.user_id, users)
 
 
 def _course_sizes():
@@ -75,9 +81,9 @@ def _course_sizes():
     return lesson_counts, quiz_counts
 
 
-def _lessons_done():
+def _lessons_done(users):
     lessons = live_lessons().subquery("ll")
-    return (
+    query = (
         select(
             LessonProgress.user_id,
             lessons.c.course_id,
@@ -85,12 +91,12 @@ def _lessons_done():
         )
         .join(lessons, lessons.c.lesson_id == LessonProgress.lesson_id)
         .group_by(LessonProgress.user_id, lessons.c.course_id)
-        .subquery("lessons_done")
     )
+    return _only(query, LessonProgress.user_id, users).subquery("lessons_done")
 
 
-def _quiz_results():
-    best = best_attempts().subquery("best")
+def _quiz_results(users):
+    best = best_attempts(users).subquery("best")
     return (
         select(
             best.c.user_id,
@@ -123,15 +129,15 @@ def _scope_and_filter(query: Select, scope: ReportScope, flt: ReportFilter) -> S
     return query
 
 
-def _attempt_counts():
+def _attempt_counts(users):
     # Only the (user_id, quiz_id, state) index is read: no attempt row, no snapshot.
     quizzes = live_quizzes().subquery("lq")
-    return (
+    query = (
         select(QuizAttempt.user_id, quizzes.c.course_id, func.count().label("attempts"))
         .join(quizzes, quizzes.c.quiz_id == QuizAttempt.quiz_id)
         .group_by(QuizAttempt.user_id, quizzes.c.course_id)
-        .subquery("attempt_counts")
     )
+    return _only(query, QuizAttempt.user_id, users).subquery("attempt_counts")
 
 
 def _same_enrolment(sub):
@@ -139,12 +145,20 @@ def _same_enrolment(sub):
 
 
 def enrolment_rows(
-    scope: ReportScope, flt: ReportFilter, now: datetime, *, activity=True, scores=True
+    scope: ReportScope,
+    flt: ReportFilter,
+    now: datetime,
+    *,
+    activity=True,
+    scores=True,
+    only=None,
 ):
     """The filtered enrolments in scope, one row each, with status and (on request) scores.
 
     `activity` adds lessons done and the status; `scores` adds quizzes passed, the average
     best score and progress, which read every attempt row: parts that need neither skip them.
+    `only` (a subquery of enrolment_id, user_id) limits the rows and their aggregates to
+    those enrolments, so one page of the learner list costs what one page needs.
     Returns the subquery and the condition of the status filter on it.
     """
     activity = activity or scores or flt.status in ("not_started", "in_progress")
@@ -172,16 +186,20 @@ def enrolment_rows(
         .join(Course, Course.id == Enrolment.course_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
     )
+    users = None
+    if only is not None:
+        users = select(only.c.user_id)
+        query = query.where(Enrolment.id.in_(select(only.c.enrolment_id)))
     if activity:
-        query = _with_activity(query, scores)
+        query = _with_activity(query, scores, users)
     base = _scope_and_filter(query, scope, flt).subquery("enrolment_rows")
     return base, status_condition(base, flt.status)
 
 
-def _with_activity(query: Select, scores: bool) -> Select:
+def _with_activity(query: Select, scores: bool, users) -> Select:
     lesson_counts, quiz_counts = _course_sizes()
-    done = _lessons_done()
-    tried = _attempt_counts()
+    done = _lessons_done(users)
+    tried = _attempt_counts(users)
     lessons_done = func.coalesce(done.c.done, 0)
     started = or_(lessons_done > 0, func.coalesce(tried.c.attempts, 0) > 0)
     status = case(
@@ -205,7 +223,7 @@ def _with_activity(query: Select, scores: bool) -> Select:
     )
     if not scores:
         return query
-    quiz = _quiz_results()
+    quiz = _quiz_results(users)
     quizzes_passed = func.coalesce(quiz.c.passed, 0)
     requirements = lessons_total + quizzes_total
     progress = case(
