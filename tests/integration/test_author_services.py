@@ -417,3 +417,20 @@ def test_progress_survives_publishing(app, trainer_id, make_user):
         publish_lesson(welcome, 2)
         db.session.commit()
         assert db.session.scalar(select(LessonProgress.revision)) == 1
+
+
+def test_cli_sync_reports_conflicts_and_force_overrides(app, runner, trainer_id, folder):
+    edit_in_browser(app, trainer_id)
+    path = welcome_file(folder)
+    path.write_text(path.read_text() + "\nChanged in git.\n")
+    result = runner.invoke(args=["courses", "sync", str(folder)])
+    assert result.exit_code == 0
+    assert "conflict: test-course/first-steps/welcome" in result.output
+    assert "1 item(s) skipped; --force overrides." in result.output
+    with app.app_context():
+        assert "Changed in git." not in lesson().html
+    result = runner.invoke(args=["courses", "sync", "--force", str(folder)])
+    assert result.exit_code == 0 and "conflict:" not in result.output
+    assert "lesson revised: 1" in result.output
+    with app.app_context():
+        assert "Changed in git." in lesson().html
