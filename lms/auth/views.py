@@ -73,7 +73,13 @@ def _renew_session() -> None:
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out and end the session."""
+    """Sign out and end every session of this user, on every server.
+
+    The session version is bumped and committed: each server checks it on every request,
+    so a copy of the cookie (another tab, another device, a stolen copy) stops working too.
+    """
+    accounts.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     _renew_session()
     flash("You are signed out.", "success")
