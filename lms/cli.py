@@ -103,6 +103,35 @@ def courses_export(slug, directory):
     click.echo(f"Wrote {folder}")
 
 
+@courses_group.command("export-offline")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--base-url",
+    default=None,
+    help="Address of the platform, named on every page as where graded quizzes are taken.",
+)
+@with_appcontext
+def courses_export_offline(slug, file, base_url):
+    """Write a course as a zip of static pages that open without a server (FILE.zip)."""
+    from lms.services.offline import build_offline_package, load_offline_course
+
+    try:
+        course = load_offline_course(slug)
+    except LmsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    lessons = course.lessons
+    with click.progressbar(length=len(lessons), label="Lessons", file=sys.stderr) as bar:
+        package = build_offline_package(
+            course, base_url=base_url, progress=lambda lesson: bar.update(1)
+        )
+    Path(file).write_bytes(package.data)
+    click.echo(
+        f"Wrote {file}: {package.files} files ({len(lessons)} lessons), "
+        f"{package.size / 1024:.1f} KiB. Open {course.slug}/index.html after unzipping."
+    )
+
+
 @click.group("users")
 def users_group():
     """Create and manage accounts."""
