@@ -8,6 +8,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 # Stored HTML is nh3 output: attributes always double-quoted and escaped the same way.
 TAG_RE = re.compile(r"<(a|img)\b([^>]*)>")
 URL_ATTR_RE = re.compile(r'\s(href|src)="([^"]*)"')
+ALT_RE = re.compile(r'\salt="([^"]*)"')
 # A base that cannot exist, to resolve relative links the way a browser would online.
 SITE = "http://lms.invalid"
 
@@ -57,7 +58,13 @@ class LinkMap:
             return "" if new is None else f' {name}="{htmllib.escape(new)}"'
 
         def tag(match: re.Match) -> str:
-            return f"<{match.group(1)}{URL_ATTR_RE.sub(attribute, match.group(2))}>"
+            attributes = URL_ATTR_RE.sub(attribute, match.group(2))
+            if match.group(1) == "img" and " src=" not in attributes:
+                # A picture from the web cannot show offline: say what it was instead.
+                alt = ALT_RE.search(attributes)
+                text = htmllib.escape(htmllib.unescape(alt.group(1))) if alt else ""
+                return f'<span class="image-online-only">[Picture online only: {text}]</span>'
+            return f"<{match.group(1)}{attributes}>"
 
         return TAG_RE.sub(tag, html)
 

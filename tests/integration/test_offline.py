@@ -143,7 +143,8 @@ def test_no_request_leaves_the_package(app, course):
     assert external_links == {NOTICE, TREATY}
     reading = pages(files)[f"{SLUG}/first/reading.html"]
     assert "example.org/remote.png" not in reading
-    assert '<img alt="A remote picture">' in reading
+    assert "[Picture online only: A remote picture]" in reading
+    assert '<img alt="A remote picture"' not in reading
     assert ">module quiz</a>" in reading and 'href="quiz' not in reading
     css = files[f"{SLUG}/offline.css"].decode()
     assert "url(" not in css and "@import" not in css
