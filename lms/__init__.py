@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.author.views import bp as author_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.learn.views import bp as learn_bp
+    from lms.offline_web.views import bp as offline_bp
     from lms.quizzes.views import bp as quizzes_bp
     from lms.reports.views import bp as reports_bp
     from lms.system.views import bp as system_bp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         reports_bp,
         certificates_bp,
+        offline_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,7 +12,7 @@ from lms.services.offline import export_offline
 bp = Blueprint("offline_web", __name__)
 
 
-@bp.get("/author/courses/<course_slug>/offline.zip")
+@bp.get("/author/c/<course_slug>/offline.zip")
 @trainer_required
 def download(course_slug: str):
     """The course as a zip of static pages, for its authors and administrators."""
@@ -23,7 +23,7 @@ def download(course_slug: str):
     if not current_user.has_role(Role.ADMIN) and course.id not in authored_course_ids(
         current_user.id
     ):
-        abort(403)
+        abort(404)  # as elsewhere in /author: do not tell strangers the course exists
     # The address the trainer reached us by is the one the package names for quizzes.
     package = export_offline(course.slug, base_url=request.url_root)
     return Response(

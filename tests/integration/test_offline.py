@@ -257,12 +257,12 @@ def people(app, course, make_user):
     return {name: f"{name}@example.org" for name in ids}
 
 
-URL = f"/author/courses/{SLUG}/offline.zip"
+URL = f"/author/c/{SLUG}/offline.zip"
 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("owner", 200), ("coauthor", 200), ("admin", 200), ("stranger", 403), ("learner", 403)],
+    [("owner", 200), ("coauthor", 200), ("admin", 200), ("stranger", 404), ("learner", 403)],
 )
 def test_download_route_permissions(client, auth, people, who, status):
     auth.login(people[who])
@@ -285,4 +285,4 @@ def test_download_needs_sign_in_and_an_existing_course(client, auth, people):
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
     auth.login(people["admin"])
-    assert client.get("/author/courses/nope/offline.zip").status_code == 404
+    assert client.get("/author/c/nope/offline.zip").status_code == 404
