@@ -87,6 +87,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])  # slows guessing which emails have accounts
 def register():
     """Create a learner account, when registration is open."""
     if not current_app.config["LMS_REGISTRATION"]:

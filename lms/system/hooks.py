@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from flask import Flask, request
+from flask import Flask, g, request
 from markupsafe import Markup
 
 from lms.content.render import render_markdown
@@ -40,6 +40,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
 
 
@@ -62,4 +63,14 @@ def register(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        if _signed_in() and request.endpoint != "static":
+            # Pages for a signed-in person hold personal data: keep them out of shared
+            # and browser caches (ASVS 14.3.2). A view that chose a policy keeps it.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _signed_in() -> bool:
+    """Whether this request loaded a signed-in user, without loading one (no query here)."""
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated)
