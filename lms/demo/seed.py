@@ -111,7 +111,11 @@ def simulate(rng, batch: Batch, summary: SeedSummary, user: dict, course: Course
     end = enrolled_at + (now - enrolled_at) * rng.uniform(0.15, 0.95)
     times = _times(rng, enrolled_at, end, len(events))
     completed_at, last_lesson, at = None, None, None
-    for (kind, *data), at in zip(events, times, strict=True):
+    previous = enrolled_at
+    for (kind, *data), moment in zip(events, times, strict=True):
+        # A module is complete the moment its last requirement is met, not later.
+        at = previous if kind == "module" else moment
+        previous = at
         if kind == "lesson":
             lesson_id, revision = data
             last_lesson = lesson_id
