@@ -409,6 +409,7 @@ RULES: dict[tuple[str, str], Rule] = {
         data=no_fields,
         mutates=True,
     ),
+    ("offline_web.download", "GET"): Rule(lambda w: f"{A}/offline.zip", author_course(200)),
     ("author.transfer.export", "GET"): Rule(lambda w: f"{A}/export.zip", author_course(200)),
     ("author.transfer.import_update", "GET"): Rule(lambda w: f"{A}/import", author_course(200)),
     ("author.transfer.import_update", "POST"): Rule(
