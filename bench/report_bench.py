@@ -75,17 +75,19 @@ def build(folder: Path, learners: int, seed: int, index: bool):
     return app, summary, seeded, attempts
 
 
-def timed(client, path: str, runs: int) -> tuple[float, float, int]:
-    """(first, median of the next runs) seconds for a full response, and its size."""
-    times, size = [], 0
+def timed(client, path: str, runs: int) -> tuple[float, float, float, int]:
+    """(first, median of the next runs) wall seconds for a full response, the median CPU
+    seconds of this process (what the request costs when the machine is busy), its size."""
+    times, cpu, size = [], [], 0
     for _ in range(runs + 1):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         body = response.get_data()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         assert response.status_code == 200, (path, response.status_code)
         size = len(body)
-    return times[0], statistics.median(times[1:]), size
+    return times[0], statistics.median(times[1:]), statistics.median(cpu[1:]), size
 
 
 def csv_stream(client) -> tuple[float, int, float]:
@@ -130,21 +132,31 @@ def main() -> None:
             f"database {size:.0f} MB; seeded in {seeded:.1f} s"
         )
         print(f"- proposed index: {'yes' if args.index else 'no'}\n")
-        print("| request | first | median of next | size |")
-        print("|---|---:|---:|---:|")
-        for label, path in PAGES.items():
-            first, median, length = timed(client, path, args.runs)
-            print(f"| {label} | {first:.2f} s | {median:.2f} s | {length / 1024:.0f} KB |")
-        first, median, length = timed(client, "/admin/reports/completion.csv", args.runs)
-        print(f"| full CSV | {first:.2f} s | {median:.2f} s | {length / 1024:.0f} KB |")
+        print(f"- load average before: {_load()}\n")
+        print("| request | first (wall) | median (wall) | median (CPU) | size |")
+        print("|---|---:|---:|---:|---:|")
+        for label, path in [*PAGES.items(), ("full CSV", "/admin/reports/completion.csv")]:
+            first, median, cpu, length = timed(client, path, args.runs)
+            print(
+                f"| {label} | {first:.2f} s | {median:.2f} s | {cpu:.2f} s "
+                f"| {length / 1024:.0f} KB |"
+            )
         seconds, rows, peak = csv_stream(client)
         print(
-            f"\nCSV streamed chunk by chunk: {rows} rows in {seconds:.2f} s, "
-            f"peak traced Python memory {peak:.1f} MB"
+            f"\nCSV streamed chunk by chunk under tracemalloc (slower): {rows} rows in "
+            f"{seconds:.2f} s, peak traced Python memory {peak:.1f} MB"
         )
+        print(f"- load average after: {_load()}")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def _cpus() -> int:
