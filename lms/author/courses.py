@@ -9,6 +9,7 @@ from lms.author.forms import ActionForm, AuthorForm, CourseForm, ItemForm, Renam
 from lms.errors import InvalidInput, NotFound
 from lms.extensions import db
 from lms.services import authoring
+from lms.services.author_overview import course_overview as course_outline
 from lms.services.publishing import ContentInvalid, lesson_draft, publish_course, save_lesson
 
 bp = Blueprint("courses", __name__)
@@ -49,7 +50,7 @@ def course(course_slug: str):
     return render_template(
         "author/course.html",
         course=course,
-        modules=authoring.course_overview(course),
+        modules=course_outline(course),
         module_form=ItemForm(),
         lesson_form=ItemForm(),
         action=ActionForm(),

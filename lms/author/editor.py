@@ -8,7 +8,7 @@ from lms.author.common import audit, int_or_none, lesson_or_404, protect_large_p
 from lms.author.forms import DiffForm, LessonEditorForm, PublishForm, RestoreForm
 from lms.errors import InvalidInput, NotFound
 from lms.extensions import csrf, db
-from lms.services import authoring
+from lms.services import author_images
 from lms.services.publishing import (
     ContentInvalid,
     EditConflict,
@@ -94,14 +94,14 @@ def _upload(course, form, source: str) -> str:
     """Store the uploaded image and add the line that shows it to the (unsaved) text."""
     file = form.image.data
     try:
-        stored = authoring.upload_image(course, file.read() if file else b"")
+        stored = author_images.upload_image(course, file.read() if file else b"")
     except InvalidInput as exc:
         db.session.rollback()
         form.image.errors = [str(exc)]
         return source
     audit("image.uploaded", course, path=stored.path, size=len(stored.content))
     db.session.commit()
-    line = authoring.image_markdown(stored, form.alt.data or "")
+    line = author_images.image_markdown(stored, form.alt.data or "")
     flash(
         "Image uploaded. The line that shows it was added at the end of the text: "
         "move it where it belongs, then save.",

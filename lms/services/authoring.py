@@ -4,14 +4,12 @@ Structure changes (add, rename, reorder, archive) never touch slugs: progress, a
 and reports point to them.
 """
 
-import secrets
 from dataclasses import dataclass
-from hashlib import sha256
 
 import yaml
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
-from lms.content.checks import MAX_IMAGE_BYTES, SLUG_RE, Context
+from lms.content.checks import SLUG_RE, Context
 from lms.content.frontmatter import split_front_matter
 from lms.content.loader import RESERVED_LESSON_SLUGS, RESERVED_MODULE_SLUGS, course_values
 from lms.content.render import render_markdown
@@ -20,12 +18,9 @@ from lms.extensions import db
 from lms.models import (
     Course,
     CourseAuthor,
-    CourseFile,
     Lesson,
     LessonRevision,
     Module,
-    Quiz,
-    QuizRevision,
     Role,
     User,
 )
@@ -34,13 +29,6 @@ from lms.services.compile import ROOT
 from lms.services.revisions import text_hash
 
 AUTHOR_ROLES = ("owner", "coauthor")
-# Magic bytes decide the type, never the file name or the browser's word.
-IMAGE_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"GIF87a", "gif", "image/gif"),
-    (b"GIF89a", "gif", "image/gif"),
-)
 
 
 def is_admin(user: User) -> bool:
@@ -334,121 +322,3 @@ def remove_author(course: Course, user_id: int) -> User:
         raise NotFound("This user is not an author of the course.")
     db.session.delete(link)
     return db.session.get(User, user_id)
-
-
-def image_type(data: bytes) -> tuple[str, str] | None:
-    """(extension, MIME type) from the file's first bytes, or None if not an allowed image."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp", "image/webp"
-    return next(((ext, mime) for magic, ext, mime in IMAGE_TYPES if data.startswith(magic)), None)
-
-
-def upload_image(course: Course, data: bytes) -> CourseFile:
-    """Store an image with the course under a generated name; its type from magic bytes."""
-    if not data:
-        raise InvalidInput("Choose an image file.", "image")
-    if len(data) > MAX_IMAGE_BYTES:
-        raise InvalidInput("The image is larger than 2 MB; make it smaller.", "image")
-    kind = image_type(data)
-    if kind is None:
-        raise InvalidInput("Only PNG, JPEG, GIF and WebP images are accepted.", "image")
-    ext, mime = kind
-    stored = CourseFile(
-        course_id=course.id,
-        path=f"images/{secrets.token_hex(8)}.{ext}",
-        content=data,
-        mime_type=mime,
-        content_hash=sha256(data).hexdigest(),
-    )
-    db.session.add(stored)
-    return stored
-
-
-def image_markdown(stored: CourseFile, alt: str) -> str:
-    """The Markdown line that shows an uploaded image in a lesson (lessons sit one folder
-    below the course folder, where images/ is)."""
-    alt = " ".join(alt.replace("[", "(").replace("]", ")").split()) or "Image"
-    return f"![{alt}](../{stored.path})"
-
-
-@dataclass
-class LessonRow:
-    """A lesson on the course page: what learners see and whether a draft waits."""
-
-    lesson: Lesson
-    latest: int  # newest revision number
-
-    @property
-    def pending(self) -> bool:
-        """A saved revision newer than the published one."""
-        return self.latest > self.lesson.revision
-
-    @property
-    def never_published(self) -> bool:
-        """Written in the browser and not yet shown to learners."""
-        return self.lesson.revision == 0
-
-
-@dataclass
-class ModuleRow:
-    """A module on the course page with its lessons and its quiz's state."""
-
-    module: Module
-    lessons: list[LessonRow]
-    quiz: object = None  # Quiz or None
-    quiz_latest: int = 0
-    quiz_published: int = 0
-
-    @property
-    def quiz_pending(self) -> bool:
-        """A saved quiz revision newer than the published one."""
-        return self.quiz is not None and self.quiz_latest > self.quiz_published
-
-
-def course_overview(course: Course) -> list[ModuleRow]:
-    """Every module and lesson of the course, archived ones too, in four queries."""
-
-    modules = _modules(course)
-    ids = [m.id for m in modules]
-    lessons = db.session.scalars(
-        select(Lesson).where(Lesson.module_id.in_(ids)).order_by(Lesson.position, Lesson.id)
-    ).all()
-    latest = dict(
-        db.session.execute(
-            select(LessonRevision.lesson_id, func.max(LessonRevision.revision))
-            .where(LessonRevision.lesson_id.in_([lesson.id for lesson in lessons]))
-            .group_by(LessonRevision.lesson_id)
-        ).all()
-    )
-    quizzes = {
-        q.module_id: q for q in db.session.scalars(select(Quiz).where(Quiz.module_id.in_(ids)))
-    }
-    quiz_rows = db.session.execute(
-        select(
-            QuizRevision.quiz_id,
-            func.max(QuizRevision.revision),
-            func.max(
-                case((QuizRevision.published_at.is_not(None), QuizRevision.revision), else_=0)
-            ),
-        )
-        .where(QuizRevision.quiz_id.in_([q.id for q in quizzes.values()]))
-        .group_by(QuizRevision.quiz_id)
-    ).all()
-    quiz_numbers = {qid: (newest, live) for qid, newest, live in quiz_rows}
-    rows = []
-    for module in modules:
-        row = ModuleRow(
-            module,
-            [
-                LessonRow(lesson, latest.get(lesson.id, lesson.revision))
-                for lesson in lessons
-                if lesson.module_id == module.id
-            ],
-        )
-        quiz = quizzes.get(module.id)
-        if quiz is not None:
-            newest, live = quiz_numbers.get(quiz.id, (0, 0))
-            row.quiz, row.quiz_latest = quiz, newest
-            row.quiz_published = 0 if (quiz.archived and not quiz.content_hash) else live
-        rows.append(row)
-    return rows
