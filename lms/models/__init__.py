@@ -5,6 +5,7 @@ from lms.models.content import Course, CourseAuthor, CourseFile, Lesson, LessonR
 from lms.models.progress import Enrolment, LessonProgress, ModuleCompletion
 from lms.models.quiz import AttemptAnswer, Quiz, QuizAttempt, QuizRevision
 from lms.models.users import Organisation, Role, User
+from lms.models.xapi import XapiStatement
 
 __all__ = [
     "AuditEntry",
@@ -26,4 +27,5 @@ __all__ = [
     "Organisation",
     "Role",
     "User",
+    "XapiStatement",
 ]
