@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import StaticPool
 
+import lms.models.users as users_model
 from lms import create_app
 from lms.extensions import db
 from lms.services.accounts import create_user
@@ -27,6 +29,20 @@ def _pg_url() -> str:
         if url.startswith(prefix):
             url = "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2id with small costs: real hashes, but fast enough for thousands of tests.
+
+    Production keeps argon2-cffi's defaults (tests/unit/test_password_hashing.py checks them).
+    """
+    production = users_model._hasher
+    users_model._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    users_model._dummy_hash.cache_clear()
+    yield
+    users_model._hasher = production
+    users_model._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,6 @@
 """Administration pages: only administrators reach them."""
 
 import pytest
-from argon2 import PasswordHasher
-
-import lms.models.users
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters: these tests are about access, not password storage."""
-    monkeypatch.setattr(lms.models.users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64))
-
 
 GET_URLS = [
     "/admin/",

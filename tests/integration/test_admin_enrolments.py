@@ -4,10 +4,8 @@ import io
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-import lms.models.users
 from lms.extensions import db
 from lms.models import AuditEntry, Course, Enrolment, User
 from lms.models.base import utcnow
@@ -16,12 +14,6 @@ from tests.conftest import DATA, PASSWORD
 from tests.integration.test_query_counts import count_queries
 
 CSV = DATA / "csv"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters: these tests are not about password storage."""
-    monkeypatch.setattr(lms.models.users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 @pytest.fixture

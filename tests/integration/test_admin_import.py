@@ -3,10 +3,8 @@
 import io
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-import lms.models.users
 from lms.extensions import db
 from lms.models import AuditEntry, Organisation, PasswordReset, User
 from tests.conftest import DATA, PASSWORD
@@ -19,12 +17,6 @@ REGIONAL_NAMES = {
     "aung@example.org": "အောင်ဆန်း",
     "huong@example.org": "Nguyễn Thị Hương",
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters: these tests are not about password storage."""
-    monkeypatch.setattr(lms.models.users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 @pytest.fixture

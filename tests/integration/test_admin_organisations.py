@@ -1,20 +1,12 @@
 """Organisations and their managers, and the audit log of every administrative action."""
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-import lms.models.users
 from lms.extensions import db
 from lms.models import AuditEntry, Organisation, User
 from lms.services.accounts import find_or_create_organisation
 from tests.integration.test_query_counts import count_queries
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters: these tests are not about password storage."""
-    monkeypatch.setattr(lms.models.users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64))
 
 
 @pytest.fixture

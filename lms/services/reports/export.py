@@ -14,7 +14,7 @@ from lms.services.reports.filters import ReportFilter
 from lms.services.reports.learners import LearnerRow, QuizColumn, all_learners
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 HEADER = [
     "Course",
