@@ -553,3 +553,30 @@ def test_cell(shared, endpoint, method, role):
         # An allowed action changed the world; a failed cell may have changed it.
         if not ok or (method == "POST" and rule.mutates and allowed(expected)):
             shared.dirty = True
+
+
+def test_a_draft_course_is_invisible_outside_the_author_area(shared):
+    """A course created in the author area stays hidden until published: no outline, no
+    glossary, no lesson, no enrolment for learners or visitors (404, as for no course)."""
+    world = shared.get()
+    app = shared.app
+    owner = app.test_client()
+    with app.app_context():
+        sign_in(owner, world["owner"].id)
+    shared.dirty = True
+    owner.post("/author/new", data={"title": "Secret draft", "slug": "secret-draft"})
+    owner.post("/author/c/secret-draft/modules", data={"title": "Hidden", "slug": "hidden"})
+    owner.post("/author/c/secret-draft/m/hidden/lessons", data={"title": "L", "slug": "lesson"})
+    assert owner.get("/author/c/secret-draft").status_code == 200
+    for role in ("anon", "learner_a", "trainer", "manager"):
+        client = app.test_client()
+        if role != "anon":
+            with app.app_context():
+                sign_in(client, world[role].id)
+        assert "Secret draft" not in client.get("/courses").get_data(as_text=True)
+        for url in ("/courses/secret-draft", "/courses/secret-draft/glossary"):
+            assert client.get(url).status_code == 404, (role, url)
+        if role != "anon":
+            assert client.post("/courses/secret-draft/enrol").status_code == 404, role
+            lesson = client.get("/courses/secret-draft/hidden/lesson")
+            assert lesson.status_code == 404, role
