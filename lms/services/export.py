@@ -1,5 +1,6 @@
 """Write a course from the database back to the course folder format."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,8 +12,23 @@ from lms.extensions import db
 from lms.models import Course, CourseFile, Lesson, Module, Quiz
 
 
-def course_spec_from_db(slug: str) -> CourseSpec:
-    """The live parts of a stored course as a CourseSpec holding their sources."""
+@dataclass
+class LiveCourse:
+    """A stored course's live parts, loaded in five queries: what exports are made from."""
+
+    course: Course
+    modules: list[Module]
+    lessons: list[Lesson]
+    quizzes: dict[int, Quiz]  # by module id
+    files: list[CourseFile]
+
+    def lessons_of(self, module: Module) -> list[Lesson]:
+        """The module's live lessons, in order."""
+        return [lesson for lesson in self.lessons if lesson.module_id == module.id]
+
+
+def load_live_course(slug: str) -> LiveCourse:
+    """The course's modules, lessons, quizzes and files that are not archived; NotFound if none."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         raise NotFound(f"No course {slug!r}.")
@@ -34,9 +50,16 @@ def course_spec_from_db(slug: str) -> CourseSpec:
         )
     }
     files = db.session.scalars(select(CourseFile).where(CourseFile.course_id == course.id)).all()
+    return LiveCourse(course, list(modules), list(lessons), quizzes, list(files))
+
+
+def course_spec_from_db(slug: str) -> CourseSpec:
+    """The live parts of a stored course as a CourseSpec holding their sources."""
+    live = load_live_course(slug)
+    course, modules, quizzes, files = live.course, live.modules, live.quizzes, live.files
     module_specs = []
     for index, module in enumerate(modules, start=1):
-        own = [lesson for lesson in lessons if lesson.module_id == module.id]
+        own = live.lessons_of(module)
         quiz = quizzes.get(module.id)
         module_specs.append(
             ModuleSpec(

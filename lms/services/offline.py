@@ -5,12 +5,8 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from lms.errors import NotFound
-from lms.extensions import db
-from lms.models import Course, CourseFile, Lesson, Module, Quiz
 from lms.offline.pages import OfflineCourse, OfflineLesson, OfflineModule, render_package
+from lms.services.export import load_live_course
 
 # Fixed entry times and modes, so two exports of the same course are byte-identical.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -34,28 +30,8 @@ class OfflinePackage:
 
 def load_offline_course(slug: str) -> OfflineCourse:
     """The live parts of a stored course, as the plain data a package is rendered from."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        raise NotFound(f"No course {slug!r}.")
-    modules = db.session.scalars(
-        select(Module)
-        .where(Module.course_id == course.id, Module.archived.is_(False))
-        .order_by(Module.position)
-    ).all()
-    module_ids = [m.id for m in modules]
-    lessons = db.session.scalars(
-        select(Lesson)
-        .where(Lesson.module_id.in_(module_ids), Lesson.archived.is_(False))
-        .order_by(Lesson.position)
-    ).all()
-    quiz_modules = set(
-        db.session.scalars(
-            select(Quiz.module_id).where(Quiz.module_id.in_(module_ids), Quiz.archived.is_(False))
-        )
-    )
-    files = db.session.execute(
-        select(CourseFile.path, CourseFile.content).where(CourseFile.course_id == course.id)
-    ).all()
+    live = load_live_course(slug)
+    course = live.course
     return OfflineCourse(
         slug=course.slug,
         title=course.title,
@@ -69,7 +45,7 @@ def load_offline_course(slug: str) -> OfflineCourse:
                 slug=module.slug,
                 title=module.title,
                 objectives=[str(o) for o in module.objectives or []],
-                has_quiz=module.id in quiz_modules,
+                has_quiz=module.id in live.quizzes,
                 lessons=[
                     OfflineLesson(
                         module_slug=module.slug,
@@ -78,13 +54,12 @@ def load_offline_course(slug: str) -> OfflineCourse:
                         html=lesson.html,
                         self_checks=list(lesson.self_checks or []),
                     )
-                    for lesson in lessons
-                    if lesson.module_id == module.id
+                    for lesson in live.lessons_of(module)
                 ],
             )
-            for module in modules
+            for module in live.modules
         ],
-        files={path: bytes(content) for path, content in files},
+        files={f.path: bytes(f.content) for f in live.files},
     )
 
 
