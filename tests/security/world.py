@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+import lms.models.users as users_model
 from lms.extensions import db
 from lms.models import Course, CourseAuthor, Enrolment, Organisation, Quiz, User
-from lms.models.users import _hasher
 from lms.services import attempts, password_reset
 from lms.services.certificates import issue_certificate
 from lms.services.progress import enrol
@@ -27,7 +27,7 @@ ROLES = ("anon", "learner_a", "learner_b", "owner", "trainer", "manager", "admin
 @cache
 def password_hash() -> str:
     """One Argon2id hash of the test password, shared by every world user."""
-    return _hasher.hash(PASSWORD)
+    return users_model._hasher.hash(PASSWORD)
 
 
 @dataclass
