@@ -18,9 +18,19 @@ ENVIRONMENT = {
     "LMS_SESSION_MAX_HOURS": "LMS_SESSION_MAX_HOURS",
     "LMS_TRUSTED_PROXIES": "LMS_TRUSTED_PROXIES",
     "LMS_URL_SCHEME": "PREFERRED_URL_SCHEME",
+    "LMS_PUBLIC_URL": "LMS_PUBLIC_URL",
+    "LMS_XAPI_ENDPOINT": "LMS_XAPI_ENDPOINT",
+    "LMS_XAPI_USERNAME": "LMS_XAPI_USERNAME",
+    "LMS_XAPI_PASSWORD": "LMS_XAPI_PASSWORD",
+    "LMS_XAPI_TIMEOUT": "LMS_XAPI_TIMEOUT",
 }
 
-INTEGER_KEYS = {"LMS_SESSION_IDLE_MINUTES", "LMS_SESSION_MAX_HOURS", "LMS_TRUSTED_PROXIES"}
+INTEGER_KEYS = {
+    "LMS_SESSION_IDLE_MINUTES",
+    "LMS_SESSION_MAX_HOURS",
+    "LMS_TRUSTED_PROXIES",
+    "LMS_XAPI_TIMEOUT",
+}
 
 BOOLEAN_KEYS = {"LMS_REGISTRATION", "SESSION_COOKIE_SECURE"}
 
@@ -48,6 +58,14 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # The site's public address: xAPI activity ids and the learners' account homePage.
+    # Set it before the first statement is recorded: stored statements keep their ids.
+    LMS_PUBLIC_URL = None
+    # A Learning Record Store to forward xAPI statements to (`lms xapi forward`); unset: none.
+    LMS_XAPI_ENDPOINT = None
+    LMS_XAPI_USERNAME = None
+    LMS_XAPI_PASSWORD = None
+    LMS_XAPI_TIMEOUT = 10  # seconds the forwarder waits for the LRS
 
 
 def from_environment(environ=os.environ) -> dict:

@@ -15,6 +15,7 @@ from lms.quiz.attempt import grade_attempt, public_question, review_question
 from lms.quiz.snapshot import draw_questions
 from lms.services.progress import update_completion
 from lms.services.quiz_store import quiz_from_record
+from lms.services.xapi_forward import record_quiz_result
 
 GRACE = timedelta(seconds=30)  # network and clock slack after the time limit
 
@@ -110,6 +111,8 @@ def expire_if_overdue(attempt: QuizAttempt, now: datetime) -> bool:
         .values(state="expired", submitted_at=now, score=0.0, passed=False)
     ).rowcount
     db.session.refresh(attempt)
+    if closed:
+        record_quiz_result(attempt)  # an expired attempt counts as failed
     return bool(closed)
 
 
@@ -197,6 +200,7 @@ def submit_attempt(
     )
     db.session.flush()
     db.session.refresh(attempt)
+    record_quiz_result(attempt, graded.results)
     if passed:
         update_completion(user_id, module_id, enrolment)
     return attempt

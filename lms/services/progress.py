@@ -8,6 +8,11 @@ from lms.models import Course, Enrolment, Lesson, LessonProgress, Module, Module
 from lms.models.base import utcnow
 from lms.services.certificates import issue_certificate
 from lms.services.quiz_progress import quiz_requirement_met
+from lms.services.xapi_forward import (
+    record_course_completed,
+    record_lesson_completed,
+    record_module_completed,
+)
 
 
 def enrol(user_id: int, course: Course) -> Enrolment:
@@ -53,6 +58,7 @@ def complete_lesson(user_id: int, lesson: Lesson, enrolment: Enrolment) -> bool:
             )
     except IntegrityError:  # a double click already recorded it
         return False
+    record_lesson_completed(user_id, lesson)
     enrolment.last_activity_at = utcnow()
     update_completion(user_id, lesson.module_id, enrolment)
     return True
@@ -90,9 +96,12 @@ def update_completion(user_id: int, module_id: int, enrolment: Enrolment) -> Non
                 db.session.add(ModuleCompletion(user_id=user_id, module_id=module_id))
         except IntegrityError:
             pass
+        else:
+            record_module_completed(user_id, module_id)
     if enrolment.completed_at is None and course_requirements_met(user_id, enrolment.course_id):
         enrolment.completed_at = utcnow()
         issue_certificate(user_id, enrolment.course_id)  # in the same transaction
+        record_course_completed(user_id, enrolment.course_id)
 
 
 def course_requirements_met(user_id: int, course_id: int) -> bool:
