@@ -4,9 +4,10 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from lms import config as settings
-from lms.extensions import csrf, db, limiter, login_manager, migrate
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None, *, serving: bool = True) -> Flask:
@@ -63,6 +64,7 @@ def trust_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     from lms.database import install_sqlite_pragmas
+    from lms.i18n import select_locale
 
     db.init_app(app)
     install_sqlite_pragmas()
@@ -70,9 +72,11 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.localize_callback = str  # the lazy message in the request's language
     login_manager.session_protection = "basic"
 
     from lms.services.accounts import load_session_user
@@ -88,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.certificates.views import bp as certificates_bp
     from lms.learn.views import bp as learn_bp
     from lms.offline_web.views import bp as offline_bp
+    from lms.preferences.views import bp as settings_bp
     from lms.quizzes.views import bp as quizzes_bp
     from lms.reports.views import bp as reports_bp
     from lms.system.views import bp as system_bp
@@ -102,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         certificates_bp,
         offline_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -115,9 +121,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Template helpers and per-request hooks."""
+    from lms.i18n import register as register_languages
     from lms.system.hooks import register
 
     register(app)
+    register_languages(app)
 
 
 def register_commands(app: Flask) -> None:

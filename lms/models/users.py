@@ -71,6 +71,9 @@ class User(UserMixin, db.Model):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Interface language chosen on /me/settings (a code of lms.i18n.LANGUAGES); None: the
+    # browser's.
+    language: Mapped[str | None] = mapped_column(String(16))
 
     # Loaded on demand: most pages never show the organisation.
     organisation: Mapped[Organisation | None] = relationship(

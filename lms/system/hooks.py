@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from lms.content.render import render_markdown
@@ -27,11 +28,11 @@ def quiz_inline(text: str) -> Markup:
 
 
 QUIZ_STATE_LABELS = {
-    "not_attempted": "not attempted",
-    "in_progress": "attempt in progress",
-    "passed": "passed",
-    "failed": "not passed yet, attempts left",
-    "failed_final": "not passed, no attempts left",
+    "not_attempted": _l("not attempted"),
+    "in_progress": _l("attempt in progress"),
+    "passed": _l("passed"),
+    "failed": _l("not passed yet, attempts left"),
+    "failed_final": _l("not passed, no attempts left"),
 }
 
 SECURITY_HEADERS = {

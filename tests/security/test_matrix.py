@@ -120,6 +120,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("learn.course_file", "GET"): Rule(lambda w: f"{C}/files/{w.file_path}", everyone(200)),
     ("learn.glossary", "GET"): Rule(lambda w: f"{C}/glossary", everyone(200)),
     ("learn.dashboard", "GET"): Rule(lambda w: "/me", who(200)),
+    ("settings.settings", "GET"): Rule(lambda w: "/me/settings", who(200)),
+    ("settings.settings", "POST"): Rule(
+        lambda w: "/me/settings",
+        who((302, "/me/settings")),
+        data=lambda w: {"language": "vi"},
+        mutates=True,
+    ),
     ("learn.resume", "GET"): Rule(lambda w: f"{C}/resume", who((302, C))),
     ("learn.lesson", "GET"): Rule(lambda w: f"{C}/first-steps/welcome", enrolled(200, (302, C))),
     ("learn.enrol", "POST"): Rule(

@@ -1,0 +1,1 @@
+"""A learner's own settings: the interface language."""
