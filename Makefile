@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format check-courses clean
+.PHONY: run test lint format check-courses clean bench bench-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,12 @@ check-courses: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Load benchmark (bench/harness.py): S, M and L learners on SQLite and PostgreSQL, gunicorn
+# on loopback driven by wrk; appends to bench/RESULTS.md. Needs wrk (apt-get install wrk).
+bench: $(STAMP)
+	$(BIN)/python bench/harness.py
+
+# The same harness at size S for a few seconds, printed only: it must run, not meet targets.
+bench-smoke: $(STAMP)
+	$(BIN)/python bench/harness.py --smoke
