@@ -73,10 +73,6 @@ def test_signed_in_pages_are_not_stored_in_caches(https):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
 
 
-def test_plain_http_gets_no_hsts(app, client):
-    assert "Strict-Transport-Security" not in client.get("/courses").headers
-
-
 def test_session_cookie_is_secure_httponly_and_lax_behind_https(https):
     world = world_with_file(https)
     client = https.app.test_client()
@@ -89,14 +85,3 @@ def test_session_cookie_is_secure_httponly_and_lax_behind_https(https):
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags
-
-
-def test_session_cookie_flags_without_https(app, client, make_user):
-    """Development over plain HTTP: still HttpOnly and Lax, not Secure (it would be dropped)."""
-    make_user()
-    response = client.post(
-        "/auth/login", data={"email": "learner@example.org", "password": "a long enough passphrase"}
-    )
-    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
-    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
-    assert {"httponly", "samesite=lax"} <= flags and "secure" not in flags

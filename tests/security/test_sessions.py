@@ -150,3 +150,20 @@ def test_deactivation_on_one_server_ends_the_session_on_the_other(two_servers):
         db.session.scalar(select(User).where(User.email == EMAIL)).active = False
         db.session.commit()
     assert not signed_in(client)
+
+
+# Plain HTTP (development). These use the function-scoped app, so they live here and not
+# beside the module-wide HTTPS app of test_headers.py, whose tables they would drop.
+def test_plain_http_gets_no_hsts(app, client):
+    assert "Strict-Transport-Security" not in client.get("/courses").headers
+
+
+def test_session_cookie_flags_without_https(app, client, make_user):
+    """Development over plain HTTP: still HttpOnly and Lax, not Secure (it would be dropped)."""
+    make_user()
+    response = client.post(
+        "/auth/login", data={"email": "learner@example.org", "password": "a long enough passphrase"}
+    )
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite=lax"} <= flags and "secure" not in flags
