@@ -31,6 +31,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -r lms -q -b tests/security/bandit_baseline.json
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -92,6 +92,8 @@ def register():
     """Create a learner account, when registration is open."""
     if not current_app.config["LMS_REGISTRATION"]:
         abort(404)
+    if current_user.is_authenticated:  # a second account would silently replace the session
+        return redirect(url_for("learn.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:

@@ -8,7 +8,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from lms.content.render import render_markdown, split_self_checks
+from lms.content.render import render_markdown, sanitise_html, split_self_checks
 from lms.offline.checks import practice_checks
 from lms.offline.links import LinkMap
 
@@ -76,6 +76,11 @@ def quiz_inline(text: str) -> Markup:
     return Markup(html)
 
 
+def resanitised(html: str) -> Markup:
+    """Stored HTML after link rewriting, sanitised once more: the rewrite edits markup."""
+    return Markup(sanitise_html(html))  # nosec B704: nh3 output
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Jinja for the package pages: autoescaped; only stored, sanitised HTML is marked safe."""
@@ -119,12 +124,12 @@ def render_package(
         "index.html": page(
             "index.html",
             "index.html",
-            description=Markup(links.rewrite(course.description_html, "index.html")),
+            description=resanitised(links.rewrite(course.description_html, "index.html")),
             first=lessons[0] if lessons else None,
         )
     }
     if course.glossary_html:
-        glossary = Markup(links.rewrite(course.glossary_html, "glossary.html"))
+        glossary = resanitised(links.rewrite(course.glossary_html, "glossary.html"))
         files["glossary.html"] = page("glossary.html", "glossary.html", glossary=glossary)
     for index, lesson in enumerate(lessons):
         module = next(m for m in course.modules if m.slug == lesson.module_slug)
@@ -137,7 +142,8 @@ def render_package(
             position=index + 1,
             count=len(lessons),
             segments=[
-                Markup(part) if isinstance(part, str) else part for part in split_self_checks(html)
+                resanitised(part) if isinstance(part, str) else part
+                for part in split_self_checks(html)
             ],
             checks=practice_checks(lesson.self_checks, f"{course.slug}/{lesson.path}"),
             previous=lessons[index - 1] if index > 0 else None,

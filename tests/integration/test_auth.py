@@ -205,3 +205,11 @@ def test_hsts_and_secure_cookie_behind_https(app, make_user):
     )
     assert "Secure" in response.headers["Set-Cookie"]
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_signed_in_users_are_sent_away_from_registration(client, make_user):
+    make_user()
+    client.post("/auth/login", data={"email": "learner@example.org", "password": PASSWORD})
+    assert client.get("/auth/register").headers["Location"] == "/me"
+    response = client.post("/auth/register", data={"name": "Second", "email": "second@example.org"})
+    assert response.headers["Location"] == "/me"

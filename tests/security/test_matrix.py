@@ -95,10 +95,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("auth.logout", "POST"): Rule(
         lambda w: "/auth/logout", who((302, "/auth/login")), data=lambda w: {}, mutates=True
     ),
-    ("auth.register", "GET"): Rule(lambda w: "/auth/register", everyone(200)),
+    ("auth.register", "GET"): Rule(
+        lambda w: "/auth/register", {**everyone((302, "/me")), "anon": 200}
+    ),
     ("auth.register", "POST"): Rule(
         lambda w: "/auth/register",
-        everyone((302, "/courses")),
+        {**everyone((302, "/me")), "anon": (302, "/courses")},
         data=lambda w: {
             "name": "New Person",
             "email": "new.person@example.org",
