@@ -78,7 +78,7 @@ def quiz_inline(text: str) -> Markup:
 
 def resanitised(html: str) -> Markup:
     """Stored HTML after link rewriting, sanitised once more: the rewrite edits markup."""
-    return Markup(sanitise_html(html))  # nosec B704: nh3 output
+    return Markup(sanitise_html(html))  # nosec B704 (nh3 output)
 
 
 @lru_cache(maxsize=1)
