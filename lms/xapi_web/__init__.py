@@ -1,0 +1,1 @@
+"""Administrators download the recorded xAPI statements."""
