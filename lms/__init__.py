@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.quizzes.views import bp as quizzes_bp
     from lms.reports.views import bp as reports_bp
     from lms.system.views import bp as system_bp
+    from lms.xapi_web.views import bp as xapi_bp
 
     for blueprint in (
         system_bp,
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         certificates_bp,
         offline_bp,
         settings_bp,
+        xapi_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -293,5 +293,14 @@ def commands() -> list[click.Command]:
     """The command groups the app registers."""
     from lms.demo.commands import demo_group
     from lms.reports.commands import report_group
+    from lms.xapi_cli import xapi_group
 
-    return [courses_group, users_group, quiz_group, report_group, demo_group, backup_command]
+    return [
+        courses_group,
+        users_group,
+        quiz_group,
+        report_group,
+        demo_group,
+        backup_command,
+        xapi_group,
+    ]
