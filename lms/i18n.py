@@ -2,6 +2,7 @@
 
 from flask import has_request_context, request
 from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -12,6 +13,9 @@ LANGUAGES = {
     "vi": "Tiếng Việt",
 }
 DEFAULT_LOCALE = "en"
+
+#: How pages name the roles (the stored values stay English).
+ROLE_LABELS = {"learner": _l("Learner"), "trainer": _l("Trainer"), "admin": _l("Admin")}
 
 
 def select_locale() -> str:
@@ -34,6 +38,13 @@ def lang_attr(language: str | None) -> Markup:
     if not language or language.split("-")[0] == current_language().split("-")[0]:
         return Markup("")
     return Markup(' lang="{}"').format(escape(language))
+
+
+def interface_lang(language: str | None) -> Markup:
+    """` lang="<interface>"` for interface text inside content of another language."""
+    if not lang_attr(language):
+        return Markup("")
+    return Markup(' lang="{}"').format(current_language())
 
 
 def percent(value: float | None, decimals: int = 0) -> str:
@@ -77,7 +88,11 @@ def moment(value, length: str = "medium") -> str:
 def register(app) -> None:
     """Template helpers for languages; answers vary with the browser's language."""
     app.jinja_env.globals.update(
-        current_language=current_language, lang_attr=lang_attr, languages=LANGUAGES
+        current_language=current_language,
+        lang_attr=lang_attr,
+        interface_lang=interface_lang,
+        languages=LANGUAGES,
+        role_labels=ROLE_LABELS,
     )
     app.jinja_env.filters.update(percent=percent, day=day, moment=moment, number=number)
 

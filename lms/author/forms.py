@@ -1,49 +1,50 @@
 """Forms of the trainer area; every one carries the CSRF token."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-SLUG_HELP = "Lower-case letters, digits and hyphens. It appears in addresses and never changes."
+SLUG_HELP = _l("Lower-case letters, digits and hyphens. It appears in addresses and never changes.")
 
 
 class CourseForm(FlaskForm):
     """Create a course."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     slug = StringField(
-        "Short name (slug)", validators=[DataRequired(), Length(max=100)], description=SLUG_HELP
+        _l("Short name (slug)"), validators=[DataRequired(), Length(max=100)], description=SLUG_HELP
     )
     summary = StringField(
-        "Summary",
+        _l("Summary"),
         validators=[Optional(), Length(max=500)],
-        description="One sentence for the catalogue.",
+        description=_l("One sentence for the catalogue."),
     )
     language = StringField(
-        "Language code",
+        _l("Language code"),
         default="en",
         validators=[DataRequired()],
-        description="For example en, th, km, lo, my, vi.",
+        description=_l("For example en, th, km, lo, my, vi."),
     )
-    submit = SubmitField("Create course")
+    submit = SubmitField(_l("Create course"))
 
 
 class ItemForm(FlaskForm):
     """Add a module or a lesson."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     slug = StringField(
-        "Short name (slug)", validators=[DataRequired(), Length(max=100)], description=SLUG_HELP
+        _l("Short name (slug)"), validators=[DataRequired(), Length(max=100)], description=SLUG_HELP
     )
-    submit = SubmitField("Add")
+    submit = SubmitField(_l("Add"))
 
 
 class RenameForm(FlaskForm):
     """Give a module or a lesson a new title (the slug stays)."""
 
-    title = StringField("New title", validators=[DataRequired(), Length(max=300)])
-    submit = SubmitField("Rename")
+    title = StringField(_l("New title"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Rename"))
 
 
 class ActionForm(FlaskForm):
@@ -53,33 +54,33 @@ class ActionForm(FlaskForm):
 class EditorForm(FlaskForm):
     """The lesson or quiz editor: the text, a message, the revision it started from."""
 
-    source = TextAreaField("Text (Markdown)")
+    source = TextAreaField(_l("Text (Markdown)"))
     message = StringField(
-        "What changed (optional)",
+        _l("What changed (optional)"),
         validators=[Optional(), Length(max=300)],
-        description="Shown in the history, e.g. “fixed the date in §2”.",
+        description=_l("Shown in the history, e.g. “fixed the date in §2”."),
     )
     base_revision = HiddenField()
-    preview = SubmitField("Preview")
-    save = SubmitField("Save draft")
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save draft"))
 
 
 class LessonEditorForm(EditorForm):
     """The lesson editor with the image upload inside it, so unsaved text survives it."""
 
-    image = FileField("Image (PNG, JPEG, GIF or WebP, at most 2 MB)")
+    image = FileField(_l("Image (PNG, JPEG, GIF or WebP, at most 2 MB)"))
     alt = StringField(
-        "Image description, for people who cannot see it",
+        _l("Image description, for people who cannot see it"),
         validators=[Optional(), Length(max=200)],
     )
-    upload = SubmitField("Upload image")
+    upload = SubmitField(_l("Upload image"))
 
 
 class PublishForm(FlaskForm):
     """Publish the revision the trainer looked at."""
 
     revision = HiddenField()
-    submit = SubmitField("Publish")
+    submit = SubmitField(_l("Publish"))
 
 
 class RestoreForm(FlaskForm):
@@ -91,34 +92,35 @@ class RestoreForm(FlaskForm):
 class ImageForm(FlaskForm):
     """Upload an image to show in lessons."""
 
-    image = FileField("Image (PNG, JPEG, GIF or WebP, at most 2 MB)")
+    image = FileField(_l("Image (PNG, JPEG, GIF or WebP, at most 2 MB)"))
     alt = StringField(
-        "Describe the image for people who cannot see it", validators=[Optional(), Length(max=200)]
+        _l("Describe the image for people who cannot see it"),
+        validators=[Optional(), Length(max=200)],
     )
-    submit = SubmitField("Upload image")
+    submit = SubmitField(_l("Upload image"))
 
 
 class ZipForm(FlaskForm):
     """Upload a course zip."""
 
-    archive = FileField("Course zip (the folder format)")
-    submit = SubmitField("Upload and import")
+    archive = FileField(_l("Course zip (the folder format)"))
+    submit = SubmitField(_l("Upload and import"))
 
 
 class GiftForm(FlaskForm):
     """Paste or upload a Moodle GIFT question bank."""
 
-    gift = TextAreaField("GIFT text", validators=[Optional()])
-    file = FileField("…or a GIFT file (.txt or .gift)")
-    submit = SubmitField("Convert to quiz text")
+    gift = TextAreaField(_l("GIFT text"), validators=[Optional()])
+    file = FileField(_l("…or a GIFT file (.txt or .gift)"))
+    submit = SubmitField(_l("Convert to quiz text"))
 
 
 class AuthorForm(FlaskForm):
     """Make a trainer an owner or co-author of a course."""
 
-    email = StringField("Email address", validators=[DataRequired(), Email()])
-    role = SelectField("Role", choices={"coauthor": "Co-author", "owner": "Owner"})
-    submit = SubmitField("Add author")
+    email = StringField(_l("Email address"), validators=[DataRequired(), Email()])
+    role = SelectField(_l("Role"), choices=[("coauthor", _l("Co-author")), ("owner", _l("Owner"))])
+    submit = SubmitField(_l("Add author"))
 
 
 class DiffForm(FlaskForm):
@@ -127,5 +129,5 @@ class DiffForm(FlaskForm):
     class Meta:
         csrf = False
 
-    a = IntegerField("Older revision")
-    b = IntegerField("Newer revision")
+    a = IntegerField(_l("Older revision"))
+    b = IntegerField(_l("Newer revision"))

@@ -1,5 +1,6 @@
 """Forms of the certificate administration."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -9,12 +10,12 @@ class RevokeForm(FlaskForm):
     """Revoke a certificate: the reason is required and kept in the audit log."""
 
     reason = TextAreaField(
-        "Reason for revoking",
+        _l("Reason for revoking"),
         validators=[
-            DataRequired(message="Give the reason for revoking the certificate."),
+            DataRequired(message=_l("Give the reason for revoking the certificate.")),
             Length(max=500),
         ],
-        description="Kept in the audit log. The public page says only that it was revoked.",
+        description=_l("Kept in the audit log. The public page says only that it was revoked."),
     )
 
 
