@@ -148,7 +148,7 @@ def run_size(engine: str, size: str, args, data_dir: Path) -> dict:
 def machine() -> dict:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
+    ).stdout.strip() or os.environ.get("BENCH_COMMIT", "unknown (not a git checkout)")
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "--", "lms", "gunicorn.conf.py"],
         capture_output=True,

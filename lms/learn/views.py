@@ -72,7 +72,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     if outline.enrolment is None:
         flash("Enrol in the course to read its lessons.", "info")
         return redirect(url_for("learn.course", course_slug=course_slug))
-    progress.note_lesson_opened(outline.enrolment, item.lesson)
+    progress.note_lesson_opened(outline.enrolment, catalogue.lesson_record(item))
     db.session.commit()
     return _render_lesson(outline, index, item)
 
@@ -100,7 +100,8 @@ def self_check(course_slug: str, module_slug: str, lesson_slug: str, number: int
     outline = _outline_or_404(course_slug)
     try:
         index, item = catalogue.find_lesson(outline, module_slug, lesson_slug)
-        reviews = self_checks.mark_check(item.lesson, number, request.form.to_dict(flat=False))
+        lesson = catalogue.lesson_record(item)
+        reviews = self_checks.mark_check(lesson, number, request.form.to_dict(flat=False))
     except NotFound:
         abort(404)
     if outline.enrolment is None:
@@ -119,7 +120,7 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str):
         abort(404)
     if outline.enrolment is None:
         abort(403)
-    progress.complete_lesson(current_user.id, item.lesson, outline.enrolment)
+    progress.complete_lesson(current_user.id, catalogue.lesson_record(item), outline.enrolment)
     db.session.commit()
     lessons = outline.lessons
     if outline.enrolment.completed_at is not None and all(i.done or i is item for i in lessons):

@@ -26,19 +26,24 @@ class QuizContext:
 
 
 def _context(course_slug: str, module_slug: str) -> QuizContext:
-    """Resolve the URL to an enrolled learner's quiz, or 404."""
+    """Resolve the URL to an enrolled learner's quiz, or 404.
+
+    Quiz pages show the course and use the enrolment, not the learner's progress: the
+    outline they carry holds the one module, without lessons or progress (fewer queries).
+    """
     try:
         course = catalogue.get_course(course_slug)
     except NotFound:
         abort(404)
-    outline = catalogue.outline(course, current_user.id)
-    item = next((m for m in outline.modules if m.module.slug == module_slug), None)
-    quiz = attempts.module_quiz(item.module) if item else None
-    if item is None or quiz is None:
+    module = catalogue.live_module(course, module_slug)
+    quiz = attempts.module_quiz(module) if module else None
+    if module is None or quiz is None:
         abort(404)
-    if outline.enrolment is None:
+    enrolment = catalogue.get_enrolment(current_user.id, course.id)
+    if enrolment is None:
         abort(403)
-    return QuizContext(outline, item.module, quiz, outline.enrolment)
+    outline = catalogue.Outline(course, [catalogue.ModuleItem(module)], enrolment)
+    return QuizContext(outline, module, quiz, enrolment)
 
 
 def _here(ctx: QuizContext, endpoint: str = "quizzes.quiz", **values) -> str:

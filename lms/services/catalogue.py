@@ -1,8 +1,12 @@
 """Read side of learning: the catalogue, a course outline, a lesson and where to resume."""
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import bindparam, func, literal, select, union_all
+from sqlalchemy.orm import defer
 
 from lms.errors import NotFound
 from lms.extensions import db
@@ -37,11 +41,23 @@ class CourseCard:
         return percent(self.done + self.quizzes_passed, self.lessons + self.quizzes)
 
 
+@dataclass(frozen=True, slots=True)
+class LessonRef:
+    """What an outline shows of a lesson; `lesson_record` loads the lesson itself."""
+
+    id: int
+    module_id: int
+    slug: str
+    title: str
+    position: int
+    revision: int
+
+
 @dataclass
 class LessonItem:
     """A lesson in an outline, with whether the learner completed it."""
 
-    lesson: Lesson
+    lesson: LessonRef | Lesson
     module: Module
     done: bool = False
 
@@ -192,11 +208,69 @@ def live_quizzes():
     )
 
 
+# Statements built once: building and hashing a statement costs more Python time than
+# running it, and these run on every learner page.
+_COURSE = select(Course).where(Course.slug == bindparam("slug"), Course.archived.is_(False))
+_ENROLMENT = select(Enrolment).where(
+    Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+)
+_COURSE_MODULES = select(Module.id).where(Module.course_id == bindparam("course_id"))
+_LESSON_VERSIONS = (
+    select(
+        Lesson.module_id,
+        func.count(Lesson.id).label("lessons"),
+        func.max(Lesson.updated_at).label("latest"),
+        func.sum(Lesson.revision).label("revisions"),
+        func.sum(Lesson.id * Lesson.position).label("order"),
+    )
+    .where(Lesson.archived.is_(False), Lesson.module_id.in_(_COURSE_MODULES.scalar_subquery()))
+    .group_by(Lesson.module_id)
+    .subquery()
+)
+_LIVE_MODULES = (
+    select(
+        Module,
+        _LESSON_VERSIONS.c.lessons,
+        _LESSON_VERSIONS.c.latest,
+        _LESSON_VERSIONS.c.revisions,
+        _LESSON_VERSIONS.c.order,
+    )
+    .join(_LESSON_VERSIONS, _LESSON_VERSIONS.c.module_id == Module.id)
+    .where(Module.course_id == bindparam("course_id"), Module.archived.is_(False))
+    .order_by(Module.position)
+    .options(defer(Module.source))  # module.md as written: no outline shows it
+)
+_LESSON_REFS = (
+    select(Lesson.id, Lesson.module_id, Lesson.slug, Lesson.title, Lesson.position, Lesson.revision)
+    .join(Module, Module.id == Lesson.module_id)
+    .where(
+        Module.course_id == bindparam("course_id"),
+        Module.archived.is_(False),
+        Lesson.archived.is_(False),
+    )
+    .order_by(Lesson.position)
+)
+# The learner's lessons done and modules completed in the course, in one round trip.
+_PROGRESS = union_all(
+    select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id"))
+    .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+    .join(Module, Module.id == Lesson.module_id)
+    .where(
+        LessonProgress.user_id == bindparam("user_id"),
+        Module.course_id == bindparam("course_id"),
+    ),
+    select(literal("module").label("kind"), ModuleCompletion.module_id.label("id"))
+    .join(Module, Module.id == ModuleCompletion.module_id)
+    .where(
+        ModuleCompletion.user_id == bindparam("user_id"),
+        Module.course_id == bindparam("course_id"),
+    ),
+)
+
+
 def get_course(slug: str) -> Course:
     """The live course with this slug, or NotFound."""
-    course = db.session.scalar(
-        select(Course).where(Course.slug == slug, Course.archived.is_(False))
-    )
+    course = db.session.scalar(_COURSE, {"slug": slug})
     if course is None:
         raise NotFound(f"No course {slug!r}.")
     return course
@@ -206,48 +280,96 @@ def get_enrolment(user_id: int | None, course_id: int) -> Enrolment | None:
     """The user's enrolment in the course, if any."""
     if user_id is None:
         return None
-    return db.session.scalar(
-        select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
-    )
+    return db.session.scalar(_ENROLMENT, {"user_id": user_id, "course_id": course_id})
+
+
+class OutlineCache:
+    """Lesson lists of course outlines, keyed by a version read from the database.
+
+    The key is taken on every request from the live lessons themselves (per module: count,
+    latest update, sum of revisions, order), so an edit on any server changes it and a
+    stale list is never served; entries are only ever reused, never invalidated.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _outline_cache() -> OutlineCache:
+    """This app's cache (one per app, so tests and apps never share one)."""
+    return current_app.extensions.setdefault("lms_outline_cache", OutlineCache())
+
+
+def _live_modules(course: Course) -> list[tuple[Module, tuple]]:
+    """The course's modules that have live lessons, in order, each with its lesson version."""
+    rows = db.session.execute(_LIVE_MODULES, {"course_id": course.id}).all()
+    return [(module, (module.id, *version)) for module, *version in rows]
+
+
+def _lesson_refs(course: Course, modules: list[tuple[Module, tuple]]) -> dict[int, list]:
+    """The live lessons of each module, from the cache or, when their version is new, read."""
+    key = (course.id, tuple(version for _, version in modules))
+    cache = _outline_cache()
+    refs = cache.get(key)
+    if refs is None:
+        refs = {module.id: [] for module, _ in modules}
+        for row in db.session.execute(_LESSON_REFS, {"course_id": course.id}):
+            refs[row.module_id].append(LessonRef(*row))
+        cache.put(key, refs)
+    return refs
 
 
 def outline(course: Course, user_id: int | None) -> Outline:
-    """The course's live modules and lessons with the user's progress, in four queries."""
-    rows = db.session.execute(
-        select(Module, Lesson)
-        .join(Lesson, Lesson.module_id == Module.id)
-        .where(
-            Module.course_id == course.id, Module.archived.is_(False), Lesson.archived.is_(False)
-        )
-        .order_by(Module.position, Lesson.position)
-    ).all()
+    """The course's live modules and lessons with the user's progress.
+
+    Queries: the modules with their lesson version, the lesson list when that version is
+    not cached yet, and for a user their progress, quiz states and enrolment. None grows
+    with the number of lessons, learners or attempts.
+    """
+    live = _live_modules(course)
+    refs = _lesson_refs(course, live)
     done: set[int] = set()
     completed_modules: set[int] = set()
     if user_id is not None:
-        done = set(
-            db.session.scalars(
-                select(LessonProgress.lesson_id)
-                .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-                .join(Module, Module.id == Lesson.module_id)
-                .where(LessonProgress.user_id == user_id, Module.course_id == course.id)
-            )
-        )
-        completed_modules = set(
-            db.session.scalars(
-                select(ModuleCompletion.module_id)
-                .join(Module, Module.id == ModuleCompletion.module_id)
-                .where(ModuleCompletion.user_id == user_id, Module.course_id == course.id)
-            )
-        )
+        for kind, id_ in db.session.execute(
+            _PROGRESS, {"user_id": user_id, "course_id": course.id}
+        ):
+            (done if kind == "lesson" else completed_modules).add(id_)
     modules: dict[int, ModuleItem] = {}
-    for module, lesson in rows:
-        item = modules.setdefault(
-            module.id, ModuleItem(module, completed=module.id in completed_modules)
-        )
-        item.lessons.append(LessonItem(lesson, module, lesson.id in done))
+    for module, _ in live:
+        item = ModuleItem(module, completed=module.id in completed_modules)
+        item.lessons = [LessonItem(ref, module, ref.id in done) for ref in refs[module.id]]
+        modules[module.id] = item
     for module_id, state in quiz_states(user_id, list(modules)).items():
         modules[module_id].quiz = state
     return Outline(course, list(modules.values()), get_enrolment(user_id, course.id))
+
+
+def live_module(course: Course, slug: str) -> Module | None:
+    """The course's module with this slug if learners see it (live, with live lessons)."""
+    return next((module for module, _ in _live_modules(course) if module.slug == slug), None)
+
+
+def lesson_record(item: LessonItem) -> Lesson:
+    """The item's lesson itself (text, self-checks, module), put in place of its summary."""
+    if not isinstance(item.lesson, Lesson):
+        item.lesson = db.session.get(Lesson, item.lesson.id)
+    return item.lesson
 
 
 def find_lesson(outline_: Outline, module_slug: str, lesson_slug: str) -> tuple[int, LessonItem]:

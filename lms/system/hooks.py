@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from lms.content.render import render_markdown
 from lms.services.countries import country_name
-from lms.system import sessions
+from lms.system import sessions, static_files
 
 
 @lru_cache(maxsize=4096)
@@ -57,6 +57,7 @@ def register(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     sessions.register(app)
+    static_files.register(app)
 
     @app.after_request
     def add_headers(response):

@@ -90,3 +90,47 @@ def _maker(app):
             db.session.commit()
 
     return make
+
+
+def test_cached_outline_is_never_stale_across_servers(app_config, tmp_path):
+    """One server caches a course's lesson list; another syncs an edit; the first shows it."""
+    from lms import create_app
+
+    config = dict(app_config)
+    if "sqlite" in config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    first, second = create_app(config), create_app(config)
+    with first.app_context():
+        db.drop_all()
+        db.create_all()
+    folder = grow_course(tmp_path, 2)
+    with second.app_context():
+        sync_folder(folder)
+        create_user("learner@example.org", PASSWORD, name="Learner")
+        db.session.commit()
+    client = first.test_client()
+    client.post("/auth/login", data={"email": "learner@example.org", "password": PASSWORD})
+    client.post("/courses/test-course/enrol")
+    assert "Extra 1" in client.get("/courses/test-course").get_data(as_text=True)
+
+    module = next(folder.glob("test-course/02-*"))
+    (module / "11-extra-1.md").write_text("---\ntitle: Renamed lesson\n---\n\nNew text.\n")
+    (module / "12-extra-2.md").write_text("---\ntitle: Added lesson\n---\n\nMore.\n")
+    (module / "10-extra-0.md").unlink()
+    with second.app_context():
+        assert not sync_folder(folder).errors
+        db.session.commit()
+
+    page = client.get("/courses/test-course").get_data(as_text=True)
+    assert "Renamed lesson" in page and "Added lesson" in page
+    assert "Extra 1" not in page and "Extra 0" not in page
+    lesson = client.get("/courses/test-course/second-steps/extra-2")
+    assert lesson.status_code == 200 and "More." in lesson.get_data(as_text=True)
+    assert client.get("/courses/test-course/second-steps/extra-0").status_code == 404
+    for server in (first, second):
+        with server.app_context():
+            db.session.remove()
+            if "sqlite" not in config["SQLALCHEMY_DATABASE_URI"]:
+                db.drop_all()
+            db.engine.dispose()
