@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format check-courses clean bench bench-smoke
+.PHONY: run test lint format check-courses translations clean bench bench-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ format: $(STAMP)
 
 check-courses: $(STAMP)
 	$(BIN)/lms courses check courses
+
+# Interface translations (docs/translations.md): extract the strings, merge them into every
+# catalogue, compile the .mo files that are committed beside the .po files.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output \
+		--project "Mine Action Learning" -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/pybabel compile -d lms/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.admin.forms import (
@@ -27,6 +28,7 @@ from lms.admin.forms import (
 from lms.auth.access import admin_required
 from lms.errors import InvalidInput, NotFound
 from lms.extensions import db
+from lms.i18n import day
 from lms.services import admin_users, enrolments, organisations, password_reset, user_import
 from lms.services.audit_log import ACTION_LABELS, audit_page
 from lms.services.csv_input import CsvRejected
@@ -123,7 +125,7 @@ def user_new():
         else:
             db.session.commit()
             if token is None:
-                flash(f"Account created for {user.email}.", "success")
+                flash(_("Account created for %(email)s.", email=user.email), "success")
                 return redirect(url_for("admin.user_edit", user_id=user.id))
             return _secret(
                 render_template(
@@ -167,12 +169,19 @@ def user_edit(user_id: int):
             _refuse(form, exc)
         else:
             db.session.commit()
-            flash(f"Saved: {', '.join(changes)}." if changes else "Nothing changed.", "success")
+            flash(_saved(changes), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_edit.html", form=form, user=user, action=ActionForm())
 
 
-def _user_action(user_id: int, action, done: str):
+def _saved(changes: list[str]) -> str:
+    """The flash after saving a form: what changed (field names), or that nothing did."""
+    if not changes:
+        return _("Nothing changed.")
+    return _("Saved: %(changes)s.", changes=", ".join(changes))
+
+
+def _user_action(user_id: int, action, done):
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -183,7 +192,7 @@ def _user_action(user_id: int, action, done: str):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(done.format(email=user.email), "success")
+        flash(done(user.email), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -192,7 +201,9 @@ def _user_action(user_id: int, action, done: str):
 def user_deactivate(user_id: int):
     """Deactivate an account: its sessions end now; its records stay."""
     return _user_action(
-        user_id, admin_users.deactivate, "{email} is deactivated and signed out everywhere."
+        user_id,
+        admin_users.deactivate,
+        lambda email: _("%(email)s is deactivated and signed out everywhere.", email=email),
     )
 
 
@@ -200,7 +211,11 @@ def user_deactivate(user_id: int):
 @admin_required
 def user_reactivate(user_id: int):
     """Let a deactivated account sign in again."""
-    return _user_action(user_id, admin_users.reactivate, "{email} can sign in again.")
+    return _user_action(
+        user_id,
+        admin_users.reactivate,
+        lambda email: _("%(email)s can sign in again.", email=email),
+    )
 
 
 @bp.post("/users/<int:user_id>/reset")
@@ -248,7 +263,7 @@ def organisations_page():
             _refuse(form, exc)
         else:
             db.session.commit()
-            flash(f"Organisation {organisation.name} created.", "success")
+            flash(_("Organisation %(name)s created.", name=organisation.name), "success")
             return redirect(url_for("admin.organisations_page"))
     rows = organisations.organisation_rows()
     return render_template("admin/organisations.html", form=form, rows=rows)
@@ -276,7 +291,7 @@ def organisation_edit(organisation_id: int):
             _refuse(form, exc)
         else:
             db.session.commit()
-            flash(f"Saved: {', '.join(changes)}." if changes else "Nothing changed.", "success")
+            flash(_saved(changes), "success")
             return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
     return _organisation_page(organisation, form, ManagerForm(formdata=None))
 
@@ -308,7 +323,14 @@ def organisation_manager_add(organisation_id: int):
             _refuse(manager_form, exc)
         else:
             db.session.commit()
-            flash(f"{user.name} now manages {organisation.name}.", "success")
+            flash(
+                _(
+                    "%(name)s now manages %(organisation)s.",
+                    name=user.name,
+                    organisation=organisation.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
     form = OrganisationForm(formdata=None, data=_organisation_data(organisation, always=True))
     return _organisation_page(organisation, form, manager_form)
@@ -326,7 +348,14 @@ def organisation_manager_remove(organisation_id: int, user_id: int):
     except NotFound:
         abort(404)
     db.session.commit()
-    flash(f"{user.name} no longer manages {organisation.name}.", "success")
+    flash(
+        _(
+            "%(name)s no longer manages %(organisation)s.",
+            name=user.name,
+            organisation=organisation.name,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.organisation_edit", organisation_id=organisation.id))
 
 
@@ -409,10 +438,14 @@ def enrol(how: str):
 
 
 def _enrolment_summary(done: enrolments.BulkEnrolment) -> str:
-    text = f"{done.course.title}: {done.added} enrolled, {done.already} already enrolled"
+    values = {"course": done.course.title, "added": done.added, "already": done.already}
     if done.due_at is not None:
-        text += f"; due {done.due_at:%d %B %Y}"
-    return text + "."
+        return _(
+            "%(course)s: %(added)s enrolled, %(already)s already enrolled; due %(date)s.",
+            date=day(done.due_at),
+            **values,
+        )
+    return _("%(course)s: %(added)s enrolled, %(already)s already enrolled.", **values)
 
 
 @bp.get("/audit")

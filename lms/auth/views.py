@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth.forms import LoginForm, RegisterForm, ResetPasswordForm
@@ -55,13 +56,13 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("The email address or password is not right.")
+            form.password.errors.append(_("The email address or password is not right."))
         else:
             db.session.commit()
             session_next = safe_next(form.next.data)
             _renew_session()  # a new session at sign-in: nothing from before carries over
             login_user(user)
-            flash(f"Welcome, {user.name}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(session_next or url_for("learn.dashboard"))
     return render_template("auth/login.html", form=form)
 
@@ -82,7 +83,7 @@ def logout():
     db.session.commit()
     logout_user()
     _renew_session()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -111,7 +112,7 @@ def register():
             db.session.commit()
             _renew_session()
             login_user(user)
-            flash("Your account is ready. Choose a course to start.", "success")
+            flash(_("Your account is ready. Choose a course to start."), "success")
             return redirect(url_for("learn.catalogue"))
     return render_template("auth/register.html", form=form)
 
@@ -138,7 +139,7 @@ def reset_password(token: str):
             if current_user.is_authenticated:
                 logout_user()
             _renew_session()
-            flash("Your new password is set. Sign in with it.", "success")
+            flash(_("Your new password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     response = make_response(render_template("auth/reset.html", form=form, reset=reset))
     response.headers["Cache-Control"] = "no-store"

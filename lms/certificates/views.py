@@ -10,15 +10,17 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.auth.access import admin_required
 from lms.certificates.forms import ReinstateForm, RevokeForm
 from lms.errors import InvalidInput
 from lms.extensions import db, limiter
+from lms.i18n import day
 from lms.models import Certificate, User
 from lms.services import certificates
-from lms.services.certificate_pdf import format_date, render_certificate_pdf
+from lms.services.certificate_pdf import render_certificate_pdf
 
 bp = Blueprint("certificates", __name__)
 
@@ -47,8 +49,8 @@ def _verify_page(certificate: Certificate, status: int = 200):
     page = render_template(
         "certificates/verify.html",
         certificate=certificate,
-        issued_on=format_date(certificate.issued_at),
-        revoked_on=format_date(certificate.revoked_at) if certificate.revoked_at else None,
+        issued_on=day(certificate.issued_at),
+        revoked_on=day(certificate.revoked_at) if certificate.revoked_at else None,
     )
     return _public(page, status)
 
@@ -133,7 +135,7 @@ def revoke(certificate_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"Certificate {certificate.code} is revoked.", "success")
+        flash(_("Certificate %(code)s is revoked.", code=certificate.code), "success")
     return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
 
 
@@ -150,5 +152,5 @@ def reinstate(certificate_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"Certificate {certificate.code} is valid again.", "success")
+        flash(_("Certificate %(code)s is valid again.", code=certificate.code), "success")
     return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))

@@ -164,6 +164,21 @@ def language_value(ctx, path, text, meta):
     return value
 
 
+def translation_of_value(ctx, path, text, meta, slug):
+    """`translation_of:` names the original course of a translation: a slug, not its own."""
+    value = meta.get("translation_of")
+    if value is None:
+        return None
+    line = key_line(text, "translation_of")
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        ctx.error(path, line, f"invalid translation_of {value!r}", SLUG_HINT + " (the original's)")
+        return None
+    if value == slug:
+        ctx.error(path, line, "a course cannot be a translation of itself", "name the original")
+        return None
+    return value
+
+
 def list_value(ctx, path, text, meta, key):
     """A list of non-empty texts."""
     value = meta.get(key, [])

@@ -64,6 +64,7 @@ def load_course(
     ctx.errors.extend(errors)
     values = course_values(ctx, path, text, doc.meta)
     slug = pick_slug(ctx, path, text, doc.meta, course_dir.name)
+    checks.translation_of_value(ctx, path, text, doc.meta, slug)  # kept in meta when valid
     ctx.pass_mark = values["pass_mark"]
     ctx.asset_prefix = f"/courses/{slug}/files/"
     rendered = render_page(ctx, path, doc.body, doc.body_line, text)

@@ -10,15 +10,18 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.content.render import split_self_checks
 from lms.errors import NotFound
 from lms.extensions import db
+from lms.i18n import current_language
 from lms.models import CourseFile
 from lms.services import catalogue, progress, self_checks
 from lms.services.certificates import learner_certificates
+from lms.services.course_versions import group_versions, language_name
 
 bp = Blueprint("learn", __name__)
 
@@ -39,7 +42,8 @@ def _outline_or_404(course_slug: str) -> catalogue.Outline:
 def catalogue_page():
     """Every course, with my progress when I am signed in."""
     cards = catalogue.course_cards(_user_id())
-    return render_template("learn/catalogue.html", cards=cards)
+    families = group_versions(cards, current_language())
+    return render_template("learn/catalogue.html", families=families, language_name=language_name)
 
 
 @bp.get("/courses/<course_slug>")
@@ -56,7 +60,7 @@ def enrol(course_slug: str):
     outline = _outline_or_404(course_slug)
     progress.enrol(current_user.id, outline.course)
     db.session.commit()
-    flash(f"You are enrolled in {outline.course.title}.", "success")
+    flash(_("You are enrolled in %(title)s.", title=outline.course.title), "success")
     return redirect(url_for("learn.course", course_slug=course_slug))
 
 
@@ -70,7 +74,7 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     except NotFound:
         abort(404)
     if outline.enrolment is None:
-        flash("Enrol in the course to read its lessons.", "info")
+        flash(_("Enrol in the course to read its lessons."), "info")
         return redirect(url_for("learn.course", course_slug=course_slug))
     progress.note_lesson_opened(outline.enrolment, catalogue.lesson_record(item))
     db.session.commit()
@@ -124,9 +128,9 @@ def complete(course_slug: str, module_slug: str, lesson_slug: str):
     db.session.commit()
     lessons = outline.lessons
     if outline.enrolment.completed_at is not None and all(i.done or i is item for i in lessons):
-        flash("You completed the course. Well done!", "success")
+        flash(_("You completed the course. Well done!"), "success")
         return redirect(url_for("learn.course", course_slug=course_slug))
-    flash(f"Lesson complete: {item.lesson.title}.", "success")
+    flash(_("Lesson complete: %(title)s.", title=item.lesson.title), "success")
     if index + 1 < len(lessons):
         following = lessons[index + 1]
         return redirect(

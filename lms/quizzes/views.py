@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.errors import Forbidden, NotFound
@@ -61,7 +62,7 @@ def quiz(course_slug: str, module_slug: str):
     current = status.open_attempt
     if current is not None and attempts.expire_if_overdue(current, utcnow()):
         db.session.commit()
-        flash("The time limit passed, so your attempt was closed.", "error")
+        flash(_("The time limit passed, so your attempt was closed."), "error")
         current = None
         status = attempts.quiz_status(current_user.id, ctx.quiz)
     if current is None:

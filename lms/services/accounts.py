@@ -4,6 +4,7 @@ import secrets
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.errors import InvalidInput
@@ -33,7 +34,9 @@ def clean_email(email: str) -> str:
     try:
         valid = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidInput(f"That email address is not valid: {exc}", field="email") from exc
+        raise InvalidInput(
+            _("That email address is not valid: %(reason)s", reason=exc), field="email"
+        ) from exc
     return normalise_email(valid.normalized)
 
 
@@ -41,11 +44,13 @@ def clean_name(name: str) -> str:
     """A display name in any script, trimmed and NFC-normalised; InvalidInput if empty."""
     cleaned = " ".join(unicodedata.normalize("NFC", name or "").split())
     if not cleaned:
-        raise InvalidInput("Enter a name.", field="name")
+        raise InvalidInput(_("Enter a name."), field="name")
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"Use at most {MAX_NAME_LENGTH} characters for the name.", field="name")
+        raise InvalidInput(
+            _("Use at most %(count)s characters for the name.", count=MAX_NAME_LENGTH), field="name"
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        raise InvalidInput("The name contains control characters.", field="name")
+        raise InvalidInput(_("The name contains control characters."), field="name")
     return cleaned
 
 
@@ -83,7 +88,7 @@ def create_user(
     """Validate and add a new account; the caller commits."""
     address = clean_email(email)
     if email_taken(address):
-        raise InvalidInput("An account with this email address already exists.", field="email")
+        raise InvalidInput(_("An account with this email address already exists."), field="email")
     if role not in {r.value for r in Role}:
         raise InvalidInput(f"Unknown role {role!r}: use learner, trainer or admin.", field="role")
     check_password_rules(password, address)

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -125,7 +126,7 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime | None = None) -> Quiz
         return current
     status = quiz_status(user_id, quiz)
     if status.left == 0:
-        raise Forbidden("You have used all your attempts at this quiz.")
+        raise Forbidden(_("You have used all your attempts at this quiz."))
     seed = secrets.randbits(62)  # large: option ids are derived from it
     settings = quiz.settings
     limit = settings.get("time_limit")
@@ -174,9 +175,9 @@ def submit_attempt(
     if attempt.user_id != user_id:
         raise NotFound("No such attempt.")
     if expire_if_overdue(attempt, now):
-        raise AttemptClosed("The time limit has passed, so this attempt was closed unanswered.")
+        raise AttemptClosed(_("The time limit has passed, so this attempt was closed unanswered."))
     if attempt.state != "open":
-        raise AttemptClosed("This attempt was already submitted.")
+        raise AttemptClosed(_("This attempt was already submitted."))
     graded = grade_attempt(attempt.snapshot, form)
     passed = graded.score >= attempt.pass_mark
     # The state check in the UPDATE makes the first submission the only one that counts.
@@ -186,7 +187,7 @@ def submit_attempt(
         .values(state="submitted", submitted_at=now, score=graded.score, passed=passed)
     ).rowcount
     if not won:
-        raise AttemptClosed("This attempt was already submitted.")
+        raise AttemptClosed(_("This attempt was already submitted."))
     db.session.add_all(
         AttemptAnswer(
             attempt_id=attempt.id,

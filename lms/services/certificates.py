@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -96,9 +97,9 @@ def revoke_certificate(certificate: Certificate, actor_id: int, reason: str) -> 
     """Revoke the certificate for a stated reason and record who did it; caller commits."""
     reason = " ".join(reason.split())
     if not reason:
-        raise InvalidInput("Give the reason for revoking the certificate.", field="reason")
+        raise InvalidInput(_("Give the reason for revoking the certificate."), field="reason")
     if certificate.revoked_at is not None:
-        raise InvalidInput("This certificate is already revoked.")
+        raise InvalidInput(_("This certificate is already revoked."))
     certificate.revoked_at = utcnow()
     certificate.revoked_by_id = actor_id
     certificate.revoke_reason = reason
@@ -108,7 +109,7 @@ def revoke_certificate(certificate: Certificate, actor_id: int, reason: str) -> 
 def reinstate_certificate(certificate: Certificate, actor_id: int) -> None:
     """Make a revoked certificate valid again and record who did it; caller commits."""
     if certificate.revoked_at is None:
-        raise InvalidInput("This certificate is not revoked.")
+        raise InvalidInput(_("This certificate is not revoked."))
     record(
         actor_id,
         "certificate.reinstated",

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -38,7 +39,7 @@ def get_course(course_id: int | None) -> Course:
     """The live course with this id; InvalidInput otherwise."""
     course = db.session.get(Course, course_id) if course_id else None
     if course is None or course.archived:
-        raise InvalidInput("Choose a course.", field="course")
+        raise InvalidInput(_("Choose a course."), field="course")
     return course
 
 
@@ -47,7 +48,7 @@ def due_at_end_of(day: date | None) -> datetime | None:
     if day is None:
         return None
     if day < utcnow().date():
-        raise InvalidInput("Choose a due date from today on.", field="due")
+        raise InvalidInput(_("Choose a due date from today on."), field="due")
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
@@ -115,12 +116,12 @@ def enrol_selected(
     """Enrol the chosen accounts (only ones that exist and are active count)."""
     ids = list({int(user_id) for user_id in user_ids})
     if not ids:
-        raise InvalidInput("Select at least one person.", field="users")
+        raise InvalidInput(_("Select at least one person."), field="users")
     found = []
     for batch in chunks(ids):
         found.extend(_active_ids(select(User.id).where(User.id.in_(batch))))
     if not found:
-        raise InvalidInput("None of the selected people has an active account.", field="users")
+        raise InvalidInput(_("None of the selected people has an active account."), field="users")
     return enrol_user_ids(actor_id, course, sorted(found), due_at, "selected")
 
 
@@ -130,10 +131,12 @@ def enrol_organisation(
     """Enrol every active member of an organisation."""
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None:
-        raise InvalidInput("Choose an organisation.", field="organisation")
+        raise InvalidInput(_("Choose an organisation."), field="organisation")
     ids = _active_ids(select(User.id).where(User.organisation_id == organisation.id))
     if not ids:
-        raise InvalidInput(f"{organisation.name} has no active members.", field="organisation")
+        raise InvalidInput(
+            _("%(name)s has no active members.", name=organisation.name), field="organisation"
+        )
     return enrol_user_ids(
         actor_id, course, ids, due_at, "organisation", organisation=organisation.name
     )

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from lms.errors import NotFound
@@ -14,7 +15,7 @@ from lms.services import accounts, audit
 from lms.services.passwords import check_password_rules
 
 LIFETIME = timedelta(hours=72)
-INVALID = "This password reset link is not valid: it was used already, has expired or is wrong."
+INVALID = _l("This password reset link is not valid: it was used already, has expired or is wrong.")
 
 
 def token_hash(token: str) -> str:
@@ -67,7 +68,7 @@ def find_valid(token: str) -> PasswordReset:
         )
     )
     if reset is None:
-        raise NotFound(INVALID)
+        raise NotFound(str(INVALID))
     return reset
 
 
@@ -84,7 +85,7 @@ def use_link(token: str, password: str) -> User:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise NotFound(INVALID)
+        raise NotFound(str(INVALID))
     user.set_password(password)
     accounts.end_sessions(user)
     audit.record(user.id, "user.password_reset_used", user, email=user.email)

@@ -10,6 +10,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from lms.errors import InvalidInput
 
 MIN_LENGTH = 12
@@ -18,7 +20,6 @@ _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 # Digits, punctuation and spaces at either end: "Dragon2024!!" is "dragon" dressed up.
 _DECORATION = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 _REPEATED = re.compile(r"^(.+?)\1+$", re.DOTALL)
-TOO_COMMON = "This password is too common. Choose a less predictable one."
 
 
 @cache
@@ -59,15 +60,15 @@ def is_common(password: str) -> bool:
 def password_problem(password: str, email: str = "") -> str | None:
     """Why a password is refused, or None if it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(count)s characters.", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(count)s characters.", count=MAX_LENGTH)
     if is_common(password):
-        return TOO_COMMON
+        return _("This password is too common. Choose a less predictable one.")
     lowered = password.lower()
     local_part = email.split("@")[0].lower()
     if local_part and len(local_part) >= 4 and local_part in lowered:
-        return "Do not use your email address in your password."
+        return _("Do not use your email address in your password.")
     return None
 
 

@@ -3,6 +3,7 @@
 import time
 
 from flask import Flask, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_logged_in
 
 # Refresh the "last seen" stamp at most this often, so most responses set no cookie.
@@ -36,7 +37,7 @@ def register(app: Flask) -> None:
         if expired(now, login_at, seen_at, idle, absolute):
             logout_user()
             session.clear()
-            flash("Your session ended. Please sign in again.", "info")
+            flash(_("Your session ended. Please sign in again."), "info")
             return redirect(url_for("auth.login", next=request.path))
         if now - seen_at >= TOUCH_EVERY:
             session["seen_at"] = now
