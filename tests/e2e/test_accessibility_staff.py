@@ -170,17 +170,7 @@ PAGES = [
     ("admin", "/admin/audit"),
     ("admin", "/admin/certificates"),
     ("admin", "/admin/certificates/{certificate_id}"),
-    pytest.param(
-        "admin",
-        "/admin/reports/completion",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="scrollable-region-focusable: the report tables' <div class=table-scroll> "
-            "(templates/reports/_macros.html counts_table, completion.html) overflow and hold "
-            "nothing focusable; they need tabindex=0, role=region and an accessible name",
-        ),
-        id="admin:/admin/reports/completion",
-    ),
+    ("admin", "/admin/reports/completion"),
     ("admin", "/admin/learners/{user_id}/transcript"),
     ("admin", "/me/transcript"),
     ("admin", "/me/settings"),
