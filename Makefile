@@ -25,8 +25,9 @@ run: $(STAMP) instance/config.py
 	$(BIN)/lms users ensure-admin
 	$(BIN)/lms run --host $(HOST) --port $(PORT)
 
+# Two workers (one per core); a test file stays on one worker, as its module fixtures expect.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
