@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -63,6 +64,25 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
 
+    def start_sampling(self) -> None:
+        """Read every worker's peak memory twice a second, so a worker that max_requests
+        recycles during the run still counts."""
+        self.peaks: dict[int, float] = {}
+        self.sampling = True
+
+        def sample():
+            while self.sampling and self.process.poll() is None:
+                for pid in self.workers():
+                    try:
+                        status = Path(f"/proc/{pid}/status").read_text()
+                    except OSError:
+                        continue
+                    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+                    self.peaks[pid] = max(peak, self.peaks.get(pid, 0))
+                time.sleep(0.5)
+
+        threading.Thread(target=sample, daemon=True).start()
+
     def workers(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
@@ -75,7 +95,14 @@ class Server:
             peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             pss.append(int(re.search(r"Pss:\s+(\d+)", rollup).group(1)) / 1024)
-        return {"workers": len(peaks), "peak_rss_mb": max(peaks), "pss_mb": max(pss)}
+        self.sampling = False
+        seen = getattr(self, "peaks", {})
+        return {
+            "workers": len(peaks),
+            "peak_rss_mb": max([*peaks, *seen.values()]),
+            "pss_mb": max(pss),
+            "workers_seen": len(set(seen) | set(self.workers())),
+        }
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -112,6 +112,7 @@ def run_size(engine: str, size: str, args, data_dir: Path) -> dict:
     server = Server(target)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+            server.start_sampling()
             sessions = sessions_file(server.base, people, Path(folder))
             single = floor_single(server.base)
             print(f"[{engine} {size}] floor {args.floor_seconds} s", flush=True)
