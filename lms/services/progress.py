@@ -1,5 +1,7 @@
 """Write side of learning: enrol, open and complete lessons, record completion at once."""
 
+from datetime import UTC, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,10 +35,21 @@ def enrol(user_id: int, course: Course) -> Enrolment:
     return enrolment
 
 
+# Re-reading the same lesson refreshes the activity time at most this often (as Moodle
+# does), so most page views write nothing.
+ACTIVITY_GRANULARITY = timedelta(minutes=1)
+
+
 def note_lesson_opened(enrolment: Enrolment, lesson: Lesson) -> None:
     """Remember the lesson so "resume" brings the learner back to it."""
+    now = utcnow()
+    last = enrolment.last_activity_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
+    if enrolment.last_lesson_id == lesson.id and last and now - last < ACTIVITY_GRANULARITY:
+        return
     enrolment.last_lesson_id = lesson.id
-    enrolment.last_activity_at = utcnow()
+    enrolment.last_activity_at = now
 
 
 def complete_lesson(user_id: int, lesson: Lesson, enrolment: Enrolment) -> bool:

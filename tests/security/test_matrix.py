@@ -95,9 +95,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("auth.logout", "POST"): Rule(
         lambda w: "/auth/logout", who((302, "/auth/login")), data=lambda w: {}, mutates=True
     ),
-    ("xapi_web.statements", "GET"): Rule(
-        lambda w: "/admin/xapi/statements.jsonl", admin_only(200)
-    ),
+    ("xapi_web.statements", "GET"): Rule(lambda w: "/admin/xapi/statements.jsonl", admin_only(200)),
     ("auth.register", "GET"): Rule(
         lambda w: "/auth/register", {**everyone((302, "/me")), "anon": 200}
     ),
