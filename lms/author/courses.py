@@ -2,6 +2,7 @@
 publish the whole course; owners and co-authors (administrators)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.author.common import audit, course_or_404, form_errors, lesson_or_404, module_or_404
@@ -17,6 +18,12 @@ bp = Blueprint("courses", __name__)
 
 def _course_page(course_slug: str):
     return redirect(url_for("author.courses.course", course_slug=course_slug))
+
+
+def _moved(title: str, direction: str) -> str:
+    if direction == "up":
+        return _("Moved %(title)s up.", title=title)
+    return _("Moved %(title)s down.", title=title)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,7 +45,10 @@ def new_course():
         else:
             audit("course.created", course, slug=course.slug)
             db.session.commit()
-            flash(f"Course created: {course.title}. Add a module, then its lessons.", "success")
+            flash(
+                _("Course created: %(title)s. Add a module, then its lessons.", title=course.title),
+                "success",
+            )
             return _course_page(course.slug)
     return render_template("author/course_new.html", form=form)
 
@@ -69,11 +79,13 @@ def add_module(course_slug: str):
             module = authoring.add_module(course, form.slug.data, form.title.data)
         except InvalidInput as exc:
             db.session.rollback()
-            flash(f"Module not added: {exc}", "error")
+            flash(_("Module not added: %(error)s", error=exc), "error")
         else:
             audit("module.created", module, course=course.slug, slug=module.slug)
             db.session.commit()
-            flash(f"Module added: {module.title}. Add its first lesson.", "success")
+            flash(
+                _("Module added: %(title)s. Add its first lesson.", title=module.title), "success"
+            )
     else:
         form_errors(form)
     return _course_page(course_slug)
@@ -91,11 +103,14 @@ def add_lesson(course_slug: str, module_slug: str):
         lesson = authoring.add_lesson(module, form.slug.data, form.title.data, current_user.id)
     except InvalidInput as exc:
         db.session.rollback()
-        flash(f"Lesson not added: {exc}", "error")
+        flash(_("Lesson not added: %(error)s", error=exc), "error")
         return _course_page(course_slug)
     audit("lesson.created", lesson, course=course.slug, module=module.slug, slug=lesson.slug)
     db.session.commit()
-    flash(f"Lesson added: {lesson.title}. Write it, save, then publish it.", "success")
+    flash(
+        _("Lesson added: %(title)s. Write it, save, then publish it.", title=lesson.title),
+        "success",
+    )
     return redirect(
         url_for(
             "author.editor.edit",
@@ -123,7 +138,7 @@ def rename_module(course_slug: str, module_slug: str):
         else:
             audit("module.renamed", module, old=old, new=module.title)
             db.session.commit()
-            flash(f"Module renamed: {module.title}.", "success")
+            flash(_("Module renamed: %(title)s.", title=module.title), "success")
             return _course_page(course_slug)
     return render_template(
         "author/rename.html", course=course, form=form, what="module", name=module.title
@@ -155,7 +170,10 @@ def rename_lesson(course_slug: str, module_slug: str, lesson_slug: str):
         else:
             audit("lesson.renamed", lesson, new=title, revision=revision and revision.revision)
             db.session.commit()
-            flash(f"Renamed in a new draft: {title}. Publish the lesson to show it.", "success")
+            flash(
+                _("Renamed in a new draft: %(title)s. Publish the lesson to show it.", title=title),
+                "success",
+            )
             return _course_page(course_slug)
     return render_template(
         "author/rename.html", course=course, form=form, what="lesson", name=lesson.title
@@ -169,7 +187,7 @@ def move_module(course_slug: str, module_slug: str, direction: str):
     if ActionForm().validate_on_submit() and authoring.move_module(module, direction):
         audit("module.moved", module, direction=direction, position=module.position)
         db.session.commit()
-        flash(f"Moved {module.title} {direction}.", "success")
+        flash(_moved(module.title, direction), "success")
     return _course_page(course_slug)
 
 
@@ -180,7 +198,7 @@ def move_lesson(course_slug: str, module_slug: str, lesson_slug: str, direction:
     if ActionForm().validate_on_submit() and authoring.move_lesson(lesson, direction):
         audit("lesson.moved", lesson, direction=direction, position=lesson.position)
         db.session.commit()
-        flash(f"Moved {lesson.title} {direction}.", "success")
+        flash(_moved(lesson.title, direction), "success")
     return _course_page(course_slug)
 
 
@@ -192,7 +210,10 @@ def archive_module(course_slug: str, module_slug: str, verb: str):
         authoring.set_archived(module, verb == "archive")
         audit(f"module.{verb}d", module)
         db.session.commit()
-        flash(f"Module {verb}d: {module.title}.", "success")
+        if verb == "archive":
+            flash(_("Module archived: %(title)s.", title=module.title), "success")
+        else:
+            flash(_("Module restored: %(title)s.", title=module.title), "success")
     return _course_page(course_slug)
 
 
@@ -208,7 +229,10 @@ def archive_lesson(course_slug: str, module_slug: str, lesson_slug: str, verb: s
             return _course_page(course_slug)
         audit(f"lesson.{verb}d", lesson)
         db.session.commit()
-        flash(f"Lesson {verb}d: {lesson.title}.", "success")
+        if verb == "archive":
+            flash(_("Lesson archived: %(title)s.", title=lesson.title), "success")
+        else:
+            flash(_("Lesson restored: %(title)s.", title=lesson.title), "success")
     return _course_page(course_slug)
 
 
@@ -222,7 +246,7 @@ def publish(course_slug: str):
         result = publish_course(course)
     except ContentInvalid as exc:
         db.session.rollback()
-        flash(f"Nothing was published: {exc}", "error")
+        flash(_("Nothing was published: %(error)s", error=exc), "error")
         for error in exc.errors[:20]:
             flash(str(error), "error")
         return _course_page(course_slug)
@@ -235,9 +259,9 @@ def publish(course_slug: str):
     )
     db.session.commit()
     done = len(result.lessons) + len(result.quizzes)
-    message = f"Published {done} draft(s)." if done else "Nothing new to publish."
+    message = _("Published %(num)s draft(s).", num=done) if done else _("Nothing new to publish.")
     if result.made_visible:
-        message += " The course is now visible to learners."
+        message += " " + _("The course is now visible to learners.")
     flash(message, "success")
     return _course_page(course_slug)
 
@@ -258,7 +282,15 @@ def authors(course_slug: str):
         else:
             audit("course.author_set", course, user_id=user.id, role=form.role.data)
             db.session.commit()
-            flash(f"{user.name} is now {form.role.data} of {course.title}.", "success")
+            if form.role.data == "owner":
+                message = _(
+                    "%(name)s is now owner of %(course)s.", name=user.name, course=course.title
+                )
+            else:
+                message = _(
+                    "%(name)s is now coauthor of %(course)s.", name=user.name, course=course.title
+                )
+            flash(message, "success")
             return redirect(url_for("author.courses.authors", course_slug=course_slug))
     return render_template(
         "author/authors.html",
@@ -282,5 +314,8 @@ def remove_author(course_slug: str, user_id: int):
             abort(404)
         audit("course.author_removed", course, user_id=user_id)
         db.session.commit()
-        flash(f"{user.name} no longer authors {course.title}.", "success")
+        flash(
+            _("%(name)s no longer authors %(course)s.", name=user.name, course=course.title),
+            "success",
+        )
     return redirect(url_for("author.courses.authors", course_slug=course_slug))

@@ -2,6 +2,7 @@
 publishing, history with diffs, restore, and images uploaded beside the text."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.author.common import audit, int_or_none, lesson_or_404, protect_large_post
@@ -66,14 +67,17 @@ def edit(course_slug: str, module_slug: str, lesson_slug: str):
                 form.base_revision.data = str(exc.latest)
             except ContentInvalid:
                 db.session.rollback()
-                flash("Not saved: fix the errors listed under the text first.", "error")
+                flash(_("Not saved: fix the errors listed under the text first."), "error")
             else:
                 if revision is None:
-                    flash("Nothing changed since the last saved revision.", "info")
+                    flash(_("Nothing changed since the last saved revision."), "info")
                 else:
                     audit("lesson.saved", lesson, revision=revision.revision)
                     db.session.commit()
-                    flash(f"Saved as draft revision {revision.revision}.", "success")
+                    flash(
+                        _("Saved as draft revision %(number)s.", number=revision.revision),
+                        "success",
+                    )
                 return redirect(_urls(course_slug, module_slug, lesson_slug)["edit"])
         compiled = check_lesson(lesson, source)
     return render_template(
@@ -103,8 +107,10 @@ def _upload(course, form, source: str) -> str:
     db.session.commit()
     line = author_images.image_markdown(stored, form.alt.data or "")
     flash(
-        "Image uploaded. The line that shows it was added at the end of the text: "
-        "move it where it belongs, then save.",
+        _(
+            "Image uploaded. The line that shows it was added at the end of the text: "
+            "move it where it belongs, then save."
+        ),
         "success",
     )
     return source.rstrip("\n") + "\n\n" + line + "\n"
@@ -131,18 +137,22 @@ def publish(course_slug: str, module_slug: str, lesson_slug: str):
         changed = publish_lesson(lesson, int_or_none(form.revision.data))
     except EditConflict as exc:
         db.session.rollback()
-        flash(f"Not published: {exc}", "error")
+        flash(_("Not published: %(error)s", error=exc), "error")
         return redirect(urls["edit"])
     except ContentInvalid as exc:
         db.session.rollback()
-        flash("Not published: " + "; ".join(str(e) for e in exc.errors[:5]), "error")
+        errors = "; ".join(str(e) for e in exc.errors[:5])
+        flash(_("Not published: %(error)s", error=errors), "error")
         return redirect(urls["edit"])
     if changed:
         audit("lesson.published", lesson, revision=lesson.revision)
         db.session.commit()
-        flash(f"Published revision {lesson.revision}: learners see it now.", "success")
+        flash(
+            _("Published revision %(number)s: learners see it now.", number=lesson.revision),
+            "success",
+        )
     else:
-        flash("This revision is already published.", "info")
+        flash(_("This revision is already published."), "info")
     return redirect(urls["edit"])
 
 
@@ -209,12 +219,19 @@ def restore(course_slug: str, module_slug: str, lesson_slug: str, number: int):
         abort(404)
     except (EditConflict, ContentInvalid) as exc:
         db.session.rollback()
-        flash(f"Not restored: {exc}", "error")
+        flash(_("Not restored: %(error)s", error=exc), "error")
         return redirect(urls["history"])
     if revision is None:
-        flash(f"Revision {number} is already the newest text.", "info")
+        flash(_("Revision %(number)s is already the newest text.", number=number), "info")
     else:
         audit("lesson.restored", lesson, restored=number, revision=revision.revision)
         db.session.commit()
-        flash(f"Revision {number} restored as draft revision {revision.revision}.", "success")
+        flash(
+            _(
+                "Revision %(number)s restored as draft revision %(revision)s.",
+                number=number,
+                revision=revision.revision,
+            ),
+            "success",
+        )
     return redirect(urls["edit"])

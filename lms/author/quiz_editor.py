@@ -2,6 +2,7 @@
 history, GIFT import, and how its questions perform."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.author.common import audit, int_or_none, module_or_404
@@ -88,14 +89,14 @@ def edit(course_slug: str, module_slug: str):
             return _render_editor(course, module, form, check_quiz(module, source), exc)
         except ContentInvalid:
             db.session.rollback()
-            flash("Not saved: fix the errors listed under the text first.", "error")
+            flash(_("Not saved: fix the errors listed under the text first."), "error")
         else:
             if revision is None:
-                flash("Nothing changed since the last saved revision.", "info")
+                flash(_("Nothing changed since the last saved revision."), "info")
             else:
                 audit("quiz.saved", module_quiz(module), revision=revision.revision)
                 db.session.commit()
-                flash(f"Saved as draft revision {revision.revision}.", "success")
+                flash(_("Saved as draft revision %(number)s.", number=revision.revision), "success")
             return redirect(_urls(course_slug, module_slug)["edit"])
     return _render_editor(course, module, form, check_quiz(module, source))
 
@@ -123,22 +124,24 @@ def publish(course_slug: str, module_slug: str):
         changed = publish_quiz(quiz, int_or_none(form.revision.data) or 0)
     except (EditConflict, NotFound) as exc:
         db.session.rollback()
-        flash(f"Not published: {exc}", "error")
+        flash(_("Not published: %(error)s", error=exc), "error")
         return redirect(url)
     except ContentInvalid as exc:
         db.session.rollback()
-        flash("Not published: " + "; ".join(str(e) for e in exc.errors[:5]), "error")
+        errors = "; ".join(str(e) for e in exc.errors[:5])
+        flash(_("Not published: %(error)s", error=errors), "error")
         return redirect(url)
     if not changed:
-        flash("This revision is already published.", "info")
+        flash(_("This revision is already published."), "info")
         return redirect(url)
     audit("quiz.published", quiz, version=quiz.version, revision=int(form.revision.data))
     db.session.commit()
-    message = "Quiz published."
+    message = _("Quiz published.")
     if quiz.version != old_version:
-        message = (
-            f"Quiz published as version {quiz.version}. Earlier attempts keep the questions "
-            "and score they had."
+        message = _(
+            "Quiz published as version %(version)s. Earlier attempts keep the questions "
+            "and score they had.",
+            version=quiz.version,
         )
     flash(message, "success")
     return redirect(url)
@@ -210,14 +213,21 @@ def restore(course_slug: str, module_slug: str, number: int):
         abort(404)
     except (EditConflict, ContentInvalid) as exc:
         db.session.rollback()
-        flash(f"Not restored: {exc}", "error")
+        flash(_("Not restored: %(error)s", error=exc), "error")
         return redirect(urls["history"])
     if revision is None:
-        flash(f"Revision {number} is already the newest text.", "info")
+        flash(_("Revision %(number)s is already the newest text.", number=number), "info")
     else:
         audit("quiz.restored", quiz, restored=number, revision=revision.revision)
         db.session.commit()
-        flash(f"Revision {number} restored as draft revision {revision.revision}.", "success")
+        flash(
+            _(
+                "Revision %(number)s restored as draft revision %(revision)s.",
+                number=number,
+                revision=revision.revision,
+            ),
+            "success",
+        )
     return redirect(urls["edit"])
 
 
@@ -233,12 +243,12 @@ def gift(course_slug: str, module_slug: str):
             try:
                 text = upload.read(GIFT_LIMIT + 1).decode("utf-8-sig")
             except UnicodeDecodeError:
-                form.file.errors = ["The file is not UTF-8 text; save it as UTF-8."]
+                form.file.errors = [_("The file is not UTF-8 text; save it as UTF-8.")]
                 text = None
         if text is not None and not text.strip():
-            form.gift.errors = ["Paste GIFT text or choose a file."]
+            form.gift.errors = [_("Paste GIFT text or choose a file.")]
         elif text is not None and len(text) > GIFT_LIMIT:
-            form.gift.errors = ["The question bank is too large (at most 1 MB)."]
+            form.gift.errors = [_("The question bank is too large (at most 1 MB).")]
         elif text is not None:
             quiz_text, warnings = gift_to_quiz_text(text)
             audit("quiz.gift_converted", module, warnings=len(warnings))
@@ -247,7 +257,7 @@ def gift(course_slug: str, module_slug: str):
             editor.source.data = quiz_text
             editor.base_revision.data = str(quiz_draft(module_quiz(module)).base_revision)
             editor.message.data = "imported from GIFT"
-            flash("Converted. Check the text and the warnings, then save.", "success")
+            flash(_("Converted. Check the text and the warnings, then save."), "success")
             return _render_editor(
                 course, module, editor, check_quiz(module, quiz_text), warnings=warnings
             )

@@ -1,6 +1,7 @@
 """Courses in and out as zips in the folder format."""
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.author.common import audit, course_or_404, protect_large_post
@@ -50,7 +51,7 @@ def _import(course):
         name = (upload.filename if upload else "") or "course.zip"
         try:
             if not data:
-                raise InvalidInput("Choose a zip file.", "archive")
+                raise InvalidInput(_("Choose a zip file."), "archive")
             result = import_zip(data, current_user, into=course, filename=name)
         except ZipInvalid as exc:
             db.session.rollback()
@@ -58,7 +59,7 @@ def _import(course):
             errors = exc.errors
         except InvalidInput as exc:
             db.session.rollback()
-            form.archive.errors = [f"Nothing was changed: {exc}"]
+            form.archive.errors = [_("Nothing was changed: %(error)s", error=exc)]
         else:
             audit(
                 "course.imported",
@@ -69,7 +70,10 @@ def _import(course):
             )
             db.session.commit()
             summary = result.report.summary()
-            verb = "created" if result.created else "updated"
-            flash(f"Course {verb} from {name}. {summary}", "success")
+            if result.created:
+                message = _("Course created from %(file)s. %(summary)s", file=name, summary=summary)
+            else:
+                message = _("Course updated from %(file)s. %(summary)s", file=name, summary=summary)
+            flash(message, "success")
             return redirect(url_for("author.courses.course", course_slug=result.course.slug))
     return render_template("author/import.html", course=course, form=form, errors=errors)

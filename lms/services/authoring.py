@@ -7,6 +7,7 @@ and reports point to them.
 from dataclasses import dataclass
 
 import yaml
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from lms.content.checks import SLUG_RE, Context
@@ -100,11 +101,15 @@ def get_lesson(module: Module, slug: str) -> Lesson:
 def _check_slug(slug: str, reserved: set[str], taken: bool) -> str:
     slug = slug.strip()
     if not SLUG_RE.match(slug):
-        raise InvalidInput("Use lower-case letters, digits and single hyphens.", "slug")
+        raise InvalidInput(gettext("Use lower-case letters, digits and single hyphens."), "slug")
     if slug in reserved:
-        raise InvalidInput(f"{slug!r} is reserved; choose another.", "slug")
+        raise InvalidInput(
+            gettext("%(slug)s is reserved; choose another.", slug=repr(slug)), "slug"
+        )
     if taken:
-        raise InvalidInput(f"{slug!r} is already used here; choose another.", "slug")
+        raise InvalidInput(
+            gettext("%(slug)s is already used here; choose another.", slug=repr(slug)), "slug"
+        )
     return slug
 
 
@@ -181,9 +186,9 @@ def add_module(course: Course, slug: str, title: str) -> Module:
 def _title(title: str) -> str:
     title = " ".join(title.split())
     if not title:
-        raise InvalidInput("Give a title.", "title")
+        raise InvalidInput(gettext("Give a title."), "title")
     if len(title) > 300:
-        raise InvalidInput("Keep the title under 300 characters.", "title")
+        raise InvalidInput(gettext("Keep the title under 300 characters."), "title")
     return title
 
 
@@ -274,7 +279,7 @@ def move_lesson(lesson: Lesson, direction: str) -> bool:
 def set_archived(item: Module | Lesson, archived: bool) -> None:
     """Archive (hide from learners, keeping progress) or bring back a module or lesson."""
     if isinstance(item, Lesson) and item.revision == 0:
-        raise InvalidInput("This lesson was never published: publish it to show it.")
+        raise InvalidInput(gettext("This lesson was never published: publish it to show it."))
     item.archived = archived
 
 
@@ -293,12 +298,12 @@ def authors(course: Course) -> list[tuple[User, str]]:
 def set_author(course: Course, email: str, role: str) -> User:
     """Make a trainer (or admin) an owner or co-author of the course."""
     if role not in AUTHOR_ROLES:
-        raise InvalidInput("Choose owner or co-author.", "role")
+        raise InvalidInput(gettext("Choose owner or co-author."), "role")
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise InvalidInput("No account has this email address.", "email")
+        raise InvalidInput(gettext("No account has this email address."), "email")
     if not user.has_role(Role.TRAINER):
-        raise InvalidInput("Only trainers and administrators can author courses.", "email")
+        raise InvalidInput(gettext("Only trainers and administrators can author courses."), "email")
     link = db.session.scalar(
         select(CourseAuthor).where(
             CourseAuthor.course_id == course.id, CourseAuthor.user_id == user.id

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from lms.content.errors import ContentError
@@ -43,7 +44,10 @@ class ZipInvalid(InvalidInput):
     """The zip is safe but the course in it has errors."""
 
     def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} error(s) in the course; nothing was changed.", "archive")
+        super().__init__(
+            gettext("%(num)s error(s) in the course; nothing was changed.", num=len(errors)),
+            "archive",
+        )
         self.errors = errors
 
 
@@ -72,24 +76,35 @@ def _entry_name(info: zipfile.ZipInfo) -> str:
     try:  # many tools write UTF-8 without setting the flag; zipfile read it as cp437
         return name.encode("cp437").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
-        raise ZipRefused(f"The file name {name!r} is not UTF-8.") from None
+        raise ZipRefused(gettext("The file name %(name)s is not UTF-8.", name=repr(name))) from None
 
 
 def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise ZipRefused(f"{name!r} is a symbolic link; links are not accepted.")
+        raise ZipRefused(
+            gettext("%(name)s is a symbolic link; links are not accepted.", name=repr(name))
+        )
     path = PurePosixPath(name)
     if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise ZipRefused(f"{name!r} is an absolute path; paths must stay inside the folder.")
+        raise ZipRefused(
+            gettext(
+                "%(name)s is an absolute path; paths must stay inside the folder.", name=repr(name)
+            )
+        )
     if any(part == ".." for part in path.parts):
-        raise ZipRefused(f"{name!r} leaves the course folder.")
+        raise ZipRefused(gettext("%(name)s leaves the course folder.", name=repr(name)))
     if "\x00" in name:
-        raise ZipRefused(f"{name!r} is not a valid file name.")
+        raise ZipRefused(gettext("%(name)s is not a valid file name.", name=repr(name)))
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
         raise ZipRefused(
-            f"{name!r} expands {ratio:.0f} times (more than {MAX_RATIO}): "
-            "this looks like a zip bomb."
+            gettext(
+                "%(name)s expands %(ratio)s times (more than %(limit)s): "
+                "this looks like a zip bomb.",
+                name=repr(name),
+                ratio=f"{ratio:.0f}",
+                limit=MAX_RATIO,
+            )
         )
 
 
@@ -98,9 +113,9 @@ def check_zip(data: bytes) -> list[tuple[zipfile.ZipInfo, str]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except UnicodeDecodeError:
-        raise ZipRefused("A file name in the zip is not UTF-8.") from None
+        raise ZipRefused(gettext("A file name in the zip is not UTF-8.")) from None
     except (zipfile.BadZipFile, OSError):
-        raise ZipRefused("This is not a zip file.") from None
+        raise ZipRefused(gettext("This is not a zip file.")) from None
     entries = []
     total = 0
     for info in archive.infolist():
@@ -111,14 +126,26 @@ def check_zip(data: bytes) -> list[tuple[zipfile.ZipInfo, str]]:
         entries.append((info, name))
         total += info.file_size
     if len(entries) > MAX_FILES:
-        raise ZipRefused(f"The zip holds {len(entries)} files; at most {MAX_FILES} are accepted.")
+        raise ZipRefused(
+            gettext(
+                "The zip holds %(num)s files; at most %(limit)s are accepted.",
+                num=len(entries),
+                limit=MAX_FILES,
+            )
+        )
     if total > MAX_TOTAL_BYTES:
         raise ZipRefused(
-            f"The zip unpacks to {total} bytes; at most {MAX_TOTAL_BYTES} (50 MB) are accepted."
+            gettext(
+                "The zip unpacks to %(num)s bytes; at most %(limit)s (50 MB) are accepted.",
+                num=total,
+                limit=MAX_TOTAL_BYTES,
+            )
         )
     compressed = sum(info.compress_size for info, _ in entries)
     if total > RATIO_FLOOR and total / max(compressed, 1) > MAX_RATIO:
-        raise ZipRefused("The zip expands more than 100 times: this looks like a zip bomb.")
+        raise ZipRefused(
+            gettext("The zip expands more than 100 times: this looks like a zip bomb.")
+        )
     return entries
 
 
@@ -129,19 +156,19 @@ def unpack(data: bytes, dest: Path) -> Path:
     for info, name in entries:
         target = dest.joinpath(*PurePosixPath(name).parts)
         if not target.resolve().is_relative_to(dest.resolve()):
-            raise ZipRefused(f"{name!r} leaves the course folder.")
+            raise ZipRefused(gettext("%(name)s leaves the course folder.", name=repr(name)))
         target.parent.mkdir(parents=True, exist_ok=True)
         with archive.open(info) as source, open(target, "wb") as out:
             # The header's size is not trusted: stop at the declared size plus one byte.
             chunk = source.read(info.file_size + 1)
             if len(chunk) > info.file_size:
-                raise ZipRefused(f"{name!r} is larger than the zip says.")
+                raise ZipRefused(gettext("%(name)s is larger than the zip says.", name=repr(name)))
             out.write(chunk)
     if (dest / "course.md").is_file():
         return dest
     folders = [p for p in dest.iterdir() if p.is_dir() and (p / "course.md").is_file()]
     if len(folders) != 1:
-        raise ZipRefused("The zip must hold one course folder with course.md at its top.")
+        raise ZipRefused(gettext("The zip must hold one course folder with course.md at its top."))
     return folders[0]
 
 
@@ -166,12 +193,19 @@ def import_zip(
     existing = db.session.scalar(select(Course).where(Course.slug == spec.slug))
     if into is not None and spec.slug != into.slug:
         raise ZipRefused(
-            f"The zip holds the course {spec.slug!r}, not {into.slug!r}. "
-            "Upload it from the trainer area's home page to create a new course."
+            gettext(
+                "The zip holds the course %(found)s, not %(expected)s. "
+                "Upload it from the trainer area's home page to create a new course.",
+                found=repr(spec.slug),
+                expected=repr(into.slug),
+            )
         )
     if into is None and existing is not None:
         raise ZipRefused(
-            f"A course {spec.slug!r} already exists. To update it, upload the zip on its page."
+            gettext(
+                "A course %(slug)s already exists. To update it, upload the zip on its page.",
+                slug=repr(spec.slug),
+            )
         )
     report = SyncReport()
     options = SyncOptions(origin="web", author_id=user.id, message=f"uploaded in {filename}")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,7 +32,9 @@ class ContentInvalid(InvalidInput):
     """The text has errors; each names its line."""
 
     def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} error(s) found; nothing was saved.", "source")
+        super().__init__(
+            gettext("%(num)s error(s) found; nothing was saved.", num=len(errors)), "source"
+        )
         self.errors = errors
 
 
@@ -71,17 +74,26 @@ def get_lesson_revision(lesson: Lesson, number: int) -> LessonRevision:
         )
     )
     if revision is None:
-        raise NotFound(f"No revision {number}.")
+        raise NotFound(gettext("No revision %(number)s.", number=number))
     return revision
 
 
 def _conflict(kind: str, latest: int) -> EditConflict:
-    return EditConflict(
-        f"This {kind} was saved by someone else (revision {latest}) since you opened it. "
-        "Nothing was saved: your text is still in the editor. Compare it with the newest "
-        "revision in the history, then save again to store yours on top.",
-        latest,
-    )
+    if kind == "quiz":
+        message = gettext(
+            "This quiz was saved by someone else (revision %(number)s) since you opened it. "
+            "Nothing was saved: your text is still in the editor. Compare it with the newest "
+            "revision in the history, then save again to store yours on top.",
+            number=latest,
+        )
+    else:
+        message = gettext(
+            "This lesson was saved by someone else (revision %(number)s) since you opened it. "
+            "Nothing was saved: your text is still in the editor. Compare it with the newest "
+            "revision in the history, then save again to store yours on top.",
+            number=latest,
+        )
+    return EditConflict(message, latest)
 
 
 def check_lesson(lesson: Lesson, source: str) -> CompiledLesson:
@@ -185,7 +197,7 @@ def get_quiz_revision(quiz: Quiz, number: int) -> QuizRevision:
         select(QuizRevision).where(QuizRevision.quiz_id == quiz.id, QuizRevision.revision == number)
     )
     if revision is None:
-        raise NotFound(f"No revision {number}.")
+        raise NotFound(gettext("No revision %(number)s.", number=number))
     return revision
 
 

@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass
 from hashlib import sha256
 
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -194,7 +195,7 @@ def published_quiz_revision(quiz: Quiz) -> int:
 
 
 def _entry(rev, name: str | None, live: bool) -> HistoryEntry:
-    author = name or ("folder sync" if rev.origin == "sync" else "unknown")
+    author = name or (gettext("folder sync") if rev.origin == "sync" else gettext("unknown"))
     return HistoryEntry(
         rev.revision, rev.created_at, author, rev.origin, rev.message, rev.published_at, live
     )
