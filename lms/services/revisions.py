@@ -26,72 +26,67 @@ def text_hash(text: str) -> str:
     return sha256(text.encode("utf-8")).hexdigest()
 
 
-def next_lesson_revision(lesson_id: int) -> int:
-    """The number the next revision of a lesson gets."""
+# Each kind of revised item: its revision model, its own model and the column linking them.
+_KINDS = {
+    "lesson": (LessonRevision, Lesson, "lesson_id"),
+    "quiz": (QuizRevision, Quiz, "quiz_id"),
+}
+
+
+def _next_revision(kind: str, owner_id: int) -> int:
+    revision_model, _, link = _KINDS[kind]
     latest = db.session.scalar(
-        select(func.max(LessonRevision.revision)).where(LessonRevision.lesson_id == lesson_id)
+        select(func.max(revision_model.revision)).where(getattr(revision_model, link) == owner_id)
     )
     return (latest or 0) + 1
+
+
+def next_lesson_revision(lesson_id: int) -> int:
+    """The number the next revision of a lesson gets."""
+    return _next_revision("lesson", lesson_id)
 
 
 def next_quiz_revision(quiz_id: int) -> int:
     """The number the next revision of a quiz gets."""
-    latest = db.session.scalar(
-        select(func.max(QuizRevision.revision)).where(QuizRevision.quiz_id == quiz_id)
+    return _next_revision("quiz", quiz_id)
+
+
+def _web_changed_ids(kind: str, owner_ids: list[int]) -> set[int]:
+    """Items with a browser revision newer than their last sync point (one query)."""
+    if not owner_ids:
+        return set()
+    revision_model, owner_model, link = _KINDS[kind]
+    point = aliased(revision_model)
+    sync_point = (
+        select(func.coalesce(func.max(point.revision), 0))
+        .where(
+            getattr(point, link) == owner_model.id,
+            or_(point.origin == "sync", point.content_hash == owner_model.synced_hash),
+        )
+        .scalar_subquery()
     )
-    return (latest or 0) + 1
+    owner_id = getattr(revision_model, link)
+    rows = db.session.scalars(
+        select(owner_id)
+        .join(owner_model, owner_model.id == owner_id)
+        .where(
+            owner_id.in_(owner_ids),
+            revision_model.origin == "web",
+            revision_model.revision > sync_point,
+        )
+        .distinct()
+    )
+    return set(rows)
 
 
 def web_changed_lesson_ids(lesson_ids: list[int]) -> set[int]:
     """Lessons with a browser revision newer than their last sync point (one query)."""
-    if not lesson_ids:
-        return set()
-    point = aliased(LessonRevision)
-    sync_point = (
-        select(func.coalesce(func.max(point.revision), 0))
-        .where(
-            point.lesson_id == Lesson.id,
-            or_(point.origin == "sync", point.content_hash == Lesson.synced_hash),
-        )
-        .scalar_subquery()
-    )
-    rows = db.session.scalars(
-        select(LessonRevision.lesson_id)
-        .join(Lesson, Lesson.id == LessonRevision.lesson_id)
-        .where(
-            LessonRevision.lesson_id.in_(lesson_ids),
-            LessonRevision.origin == "web",
-            LessonRevision.revision > sync_point,
-        )
-        .distinct()
-    )
-    return set(rows)
+    return _web_changed_ids("lesson", lesson_ids)
 
 
 def web_changed_quiz_ids(quiz_ids: list[int]) -> set[int]:
     """Quizzes with a browser revision newer than their last sync point (one query)."""
-    if not quiz_ids:
-        return set()
-    point = aliased(QuizRevision)
-    sync_point = (
-        select(func.coalesce(func.max(point.revision), 0))
-        .where(
-            point.quiz_id == Quiz.id,
-            or_(point.origin == "sync", point.content_hash == Quiz.synced_hash),
-        )
-        .scalar_subquery()
-    )
-    rows = db.session.scalars(
-        select(QuizRevision.quiz_id)
-        .join(Quiz, Quiz.id == QuizRevision.quiz_id)
-        .where(
-            QuizRevision.quiz_id.in_(quiz_ids),
-            QuizRevision.origin == "web",
-            QuizRevision.revision > sync_point,
-        )
-        .distinct()
-    )
-    return set(rows)
+    return _web_changed_ids("quiz", quiz_ids)
 
 
 def add_lesson_revision(
