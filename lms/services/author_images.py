@@ -7,13 +7,15 @@ import secrets
 import warnings
 from hashlib import sha256
 from io import BytesIO
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from lms.content.checks import MAX_IMAGE_BYTES
 from lms.errors import InvalidInput
 from lms.extensions import db
 from lms.models import Course, CourseFile
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Magic bytes decide the type, never the file name or the browser's word.
 IMAGE_TYPES = (
@@ -48,7 +50,7 @@ ENCODE_OPTIONS = {
 }
 
 
-def _private_metadata(image: Image.Image) -> bool:
+def _private_metadata(image: "Image.Image") -> bool:
     """Whether the image carries metadata learners should not get (EXIF, GPS, XMP, text)."""
     if any(key in image.info for key in PRIVATE_INFO):
         return True
@@ -70,6 +72,9 @@ def lighten(data: bytes, ext: str) -> bytes:
     """The image turned upright, scaled to MAX_SIDE, without metadata and re-encoded; the
     original when it cannot be made lighter and carries nothing to remove. Animated images
     are kept as they are; too many pixels raise InvalidInput."""
+    # Pillow only where an image is re-encoded: the web workers need it rarely.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
@@ -58,6 +59,8 @@ def clean_text(text: str) -> str:
 @lru_cache(maxsize=len(FAMILIES))
 def _codepoints(family: str) -> frozenset[int]:
     """The characters a bundled font has glyphs for."""
+    from fontTools.ttLib import TTFont  # with fpdf2, only when a certificate is drawn
+
     font = TTFont(FONT_DIR / f"{family}-Regular.ttf", lazy=True)
     try:
         return frozenset(font.getBestCmap())
@@ -90,67 +93,75 @@ def font_runs(text: str) -> list[tuple[str, str]]:
     return runs
 
 
-class CertificatePDF(FPDF):
-    """An A4 landscape page with the bundled fonts and mixed-script centred lines."""
+def new_document() -> "FPDF":
+    """An empty A4 landscape PDF that shapes text; fonts are added as text needs them."""
+    # fpdf2 pulls in HarfBuzz, fontTools and Pillow (24 MB per web worker): imported only
+    # when a certificate is drawn, not with the app.
+    from fpdf import FPDF
 
-    def __init__(self):
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.set_auto_page_break(False)
-        self.set_margins(0, 0, 0)
-        self.set_text_shaping(True)
-
-    def set_font(self, family=None, style="", size=0):
-        """Select a bundled font, loading it on first use: parsing all ten costs time."""
-        if family and f"{family.lower()}{style.upper()}" not in self.fonts:
-            self.add_font(family, style, FONT_DIR / f"{family}-{STYLES[style]}.ttf")
-        super().set_font(family, style, size)
-
-    def text_width(self, text: str, size: float, style: str = "") -> float:
-        """Width of the text in mm, each run measured in its own font."""
-        total = 0.0
-        for family, run in font_runs(text):
-            self.set_font(family, style, size)
-            total += self.get_string_width(run)
-        return total
-
-    def wrap(self, text: str, size: float, width: float, style: str = "") -> list[str]:
-        """Greedy word wrap at spaces; a word longer than the width stays on its own line."""
-        lines: list[str] = []
-        for word in text.split(" "):
-            candidate = f"{lines[-1]} {word}" if lines else word
-            if lines and self.text_width(candidate, size, style) <= width:
-                lines[-1] = candidate
-            else:
-                lines.append(word)
-        return lines
-
-    def fit(self, text, width, sizes, max_lines=1, style=""):
-        """The largest size (and its lines) that fits the width in at most max_lines lines."""
-        for size in sizes:
-            lines = self.wrap(text, size, width, style) if max_lines > 1 else [text]
-            fits = all(self.text_width(line, size, style) <= width for line in lines)
-            if fits and len(lines) <= max_lines:
-                return size, lines
-        size = sizes[-1]
-        return size, (self.wrap(text, size, width, style) if max_lines > 1 else [text])
-
-    def centred(self, y: float, text: str, size: float, style="", colour=INK, leading=1.45):
-        """Print one line centred on the page at y (top of the line); return the next y."""
-        height = size * 0.3528 * leading  # points to mm, with line spacing
-        self.set_text_color(*colour)
-        runs = font_runs(text)
-        widths = []
-        for family, run in runs:
-            self.set_font(family, style, size)
-            widths.append(self.get_string_width(run))
-        self.set_xy((self.w - sum(widths)) / 2, y)
-        for (family, run), run_width in zip(runs, widths, strict=True):
-            self.set_font(family, style, size)
-            self.cell(w=run_width, h=height, text=run)
-        return y + height
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_text_shaping(True)
+    return pdf
 
 
-def _frame(pdf: CertificatePDF) -> None:
+def use_font(pdf: "FPDF", family: str, style: str, size: float) -> None:
+    """Select a bundled font, loading it on first use: parsing all ten costs time."""
+    if f"{family.lower()}{style.upper()}" not in pdf.fonts:
+        pdf.add_font(family, style, FONT_DIR / f"{family}-{STYLES[style]}.ttf")
+    pdf.set_font(family, style, size)
+
+
+def text_width(pdf: "FPDF", text: str, size: float, style: str = "") -> float:
+    """Width of the text in mm, each run measured in its own font."""
+    total = 0.0
+    for family, run in font_runs(text):
+        use_font(pdf, family, style, size)
+        total += pdf.get_string_width(run)
+    return total
+
+
+def wrap(pdf: "FPDF", text: str, size: float, width: float, style: str = "") -> list[str]:
+    """Greedy word wrap at spaces; a word longer than the width stays on its own line."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(pdf, candidate, size, style) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def fit(pdf: "FPDF", text, width, sizes, max_lines=1, style=""):
+    """The largest size (and its lines) that fits the width in at most max_lines lines."""
+    for size in sizes:
+        lines = wrap(pdf, text, size, width, style) if max_lines > 1 else [text]
+        fits = all(text_width(pdf, line, size, style) <= width for line in lines)
+        if fits and len(lines) <= max_lines:
+            return size, lines
+    size = sizes[-1]
+    return size, (wrap(pdf, text, size, width, style) if max_lines > 1 else [text])
+
+
+def centred(pdf: "FPDF", y: float, text: str, size: float, style="", colour=INK, leading=1.45):
+    """Print one line centred on the page at y (top of the line); return the next y."""
+    height = size * 0.3528 * leading  # points to mm, with line spacing
+    pdf.set_text_color(*colour)
+    runs = font_runs(text)
+    widths = []
+    for family, run in runs:
+        use_font(pdf, family, style, size)
+        widths.append(pdf.get_string_width(run))
+    pdf.set_xy((pdf.w - sum(widths)) / 2, y)
+    for (family, run), run_width in zip(runs, widths, strict=True):
+        use_font(pdf, family, style, size)
+        pdf.cell(w=run_width, h=height, text=run)
+    return y + height
+
+
+def _frame(pdf: "FPDF") -> None:
     """A double border in the accent colour."""
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(1.2)
@@ -163,7 +174,7 @@ def render_certificate_pdf(content: CertificateText) -> bytes:
     """The certificate as PDF bytes, with the fonts it needs embedded (subset)."""
     name = clean_text(content.learner_name)
     title = clean_text(content.course_title)
-    pdf = CertificatePDF()
+    pdf = new_document()
     pdf.set_title(f"Certificate of completion: {title}")
     pdf.set_author("Mine Action Learning")
     pdf.set_subject(f"{name} completed {title}")
@@ -174,28 +185,28 @@ def render_certificate_pdf(content: CertificateText) -> bytes:
     _frame(pdf)
     usable = pdf.w - 60
 
-    y = pdf.centred(30, "MINE ACTION LEARNING", 12, "B", ACCENT)
-    y = pdf.centred(y + 6, "Certificate of completion", 30, "B", INK)
-    y = pdf.centred(y + 10, "This certifies that", 14, "", MUTED)
-    size, lines = pdf.fit(name, usable, (32, 28, 24, 20, 16, 13), max_lines=2, style="B")
+    y = centred(pdf, 30, "MINE ACTION LEARNING", 12, "B", ACCENT)
+    y = centred(pdf, y + 6, "Certificate of completion", 30, "B", INK)
+    y = centred(pdf, y + 10, "This certifies that", 14, "", MUTED)
+    size, lines = fit(pdf, name, usable, (32, 28, 24, 20, 16, 13), max_lines=2, style="B")
     for line in lines:
-        y = pdf.centred(y + 2, line, size, "B", INK)
+        y = centred(pdf, y + 2, line, size, "B", INK)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.2)
     pdf.line(pdf.w / 2 - 70, y + 2, pdf.w / 2 + 70, y + 2)
-    y = pdf.centred(y + 8, "has completed the course", 14, "", MUTED)
-    size, lines = pdf.fit(title, usable, (22, 19, 16, 13, 11), max_lines=3, style="B")
+    y = centred(pdf, y + 8, "has completed the course", 14, "", MUTED)
+    size, lines = fit(pdf, title, usable, (22, 19, 16, 13, 11), max_lines=3, style="B")
     for line in lines:
-        y = pdf.centred(y + 1, line, size, "B", ACCENT)
-    pdf.centred(y + 6, f"on {format_date(content.issued_on)}", 14, "", INK)
+        y = centred(pdf, y + 1, line, size, "B", ACCENT)
+    centred(pdf, y + 6, f"on {format_date(content.issued_on)}", 14, "", INK)
 
-    pdf.centred(pdf.h - 52, f"Verification code: {content.code}", 12, "B", INK)
-    pdf.centred(pdf.h - 44, "Check that this certificate is valid at", 10, "", MUTED)
-    pdf.centred(pdf.h - 38, content.verify_url, 11, "", ACCENT)
+    centred(pdf, pdf.h - 52, f"Verification code: {content.code}", 12, "B", INK)
+    centred(pdf, pdf.h - 44, "Check that this certificate is valid at", 10, "", MUTED)
+    centred(pdf, pdf.h - 38, content.verify_url, 11, "", ACCENT)
     pdf.link(
-        (pdf.w - pdf.text_width(content.verify_url, 11)) / 2,
+        (pdf.w - text_width(pdf, content.verify_url, 11)) / 2,
         pdf.h - 38,
-        pdf.text_width(content.verify_url, 11),
+        text_width(pdf, content.verify_url, 11),
         6,
         content.verify_url,
     )
