@@ -35,7 +35,7 @@ def _pg_url() -> str:
 def cheap_password_hashing():
     """Argon2id with small costs: real hashes, but fast enough for thousands of tests.
 
-    Production keeps argon2-cffi's defaults (tests/unit/test_password_hashing.py checks them).
+    Production uses users.PRODUCTION_HASHER (tests/unit/test_password_hashing.py checks it).
     """
     production = users_model._hasher
     users_model._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)

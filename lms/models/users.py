@@ -13,8 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.models.base import utcnow
 
-# Argon2id: memory-hard, the OWASP recommendation for password storage.
-_hasher = PasswordHasher()
+# Argon2id: memory-hard, the OWASP recommendation for password storage, at the OWASP
+# Password Storage Cheat Sheet's minimum configuration m=19 MiB, t=2, p=1. argon2-cffi's
+# defaults (64 MiB, t=3, p=4) raised a web worker's memory by 64 MiB for each sign-in it
+# checked (docs/security.md). Hashes with other costs are replaced at sign-in.
+PRODUCTION_HASHER = PasswordHasher(memory_cost=19 * 1024, time_cost=2, parallelism=1)
+_hasher = PRODUCTION_HASHER
 
 
 class Role(StrEnum):
@@ -90,6 +94,10 @@ class User(UserMixin, db.Model):
             return _hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def password_needs_rehash(self) -> bool:
+        """Whether the stored hash was made with other Argon2 costs than today's."""
+        return _hasher.check_needs_rehash(self.password_hash)
 
     def get_id(self) -> str:
         """Session identity: the id with the session version, so a bump ends old sessions."""

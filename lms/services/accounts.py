@@ -117,6 +117,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password):
         return None
+    if user.password_needs_rehash():  # hashed with older costs: upgraded while we know it
+        user.set_password(password)
     user.last_login_at = utcnow()
     return user
 

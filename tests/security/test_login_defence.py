@@ -6,7 +6,7 @@ import time
 import uuid
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import select
 
 import lms.models.users as users_model
@@ -122,9 +122,9 @@ def test_unknown_wrong_and_deactivated_accounts_get_the_same_answer(client, app,
 
 @pytest.fixture
 def production_hashing():
-    """Argon2id at production cost (the suite uses cheap settings), for timing."""
+    """Argon2id at production cost (the suite uses cheap settings)."""
     cheap = users_model._hasher
-    users_model._hasher = PasswordHasher()
+    users_model._hasher = users_model.PRODUCTION_HASHER
     users_model._dummy_hash.cache_clear()
     yield
     users_model._hasher = cheap
@@ -146,6 +146,38 @@ def test_unknown_accounts_take_as_long_as_wrong_passwords(production_hashing, cl
     median("learner@example.org")  # warm up: the dummy hash is made on first use
     wrong, unknown = median("learner@example.org"), median("nobody@example.org")
     assert unknown > wrong / 3, (wrong, unknown)
+
+
+def stored_hash(app, user_id):
+    with app.app_context():
+        return db.session.get(User, user_id).password_hash
+
+
+def test_a_hash_with_older_costs_signs_in_and_is_upgraded(
+    production_hashing, app, client, make_user
+):
+    """Hashes made with argon2-cffi's defaults (64 MiB, t=3, p=4; before issue 8) keep
+    working, and the first sign-in replaces them with one at today's costs."""
+    user_id = make_user()
+    with app.app_context():
+        db.session.get(User, user_id).password_hash = PasswordHasher().hash(PASSWORD)
+        db.session.commit()
+    old = stored_hash(app, user_id)
+    wrong = client.post("/auth/login", data={"email": "learner@example.org", "password": "nope"})
+    assert "not right" in wrong.text and stored_hash(app, user_id) == old  # no upgrade unproven
+
+    signed_in = client.post(
+        "/auth/login", data={"email": "learner@example.org", "password": PASSWORD}
+    )
+    assert signed_in.headers["Location"] == "/me"
+    upgraded = stored_hash(app, user_id)
+    costs = extract_parameters(upgraded)
+    assert (costs.memory_cost, costs.time_cost, costs.parallelism) == (19 * 1024, 2, 1)
+    assert users_model.PRODUCTION_HASHER.verify(upgraded, PASSWORD)
+
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": "learner@example.org", "password": PASSWORD})
+    assert stored_hash(app, user_id) == upgraded  # at today's costs: left as it is
 
 
 def test_two_app_servers_share_the_count_through_redis(limited, pg_schema, tmp_path):
