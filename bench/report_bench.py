@@ -4,6 +4,12 @@ fetch them, and measure the memory the CSV stream holds.
 
     .venv/bin/python bench/report_bench.py --learners 10000
     .venv/bin/python bench/report_bench.py --learners 10000 --index   # with a proposed index
+    # keep the seeded database and reuse it next time; stop the migrations at a revision
+    .venv/bin/python bench/report_bench.py --sqlite /tmp/report-l.sqlite3 --revision 0004
+    # a PostgreSQL schema of its own (created, seeded once, then reused)
+    .venv/bin/python bench/report_bench.py --postgresql report_l
+    # the time of each SQL statement of each page (slowest first)
+    .venv/bin/python bench/report_bench.py --sqlite /tmp/report-l.sqlite3 --statements
 
 Not a test: numbers depend on the machine. Results go to bench/RESULTS.md by hand.
 """
@@ -16,21 +22,24 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import urllib.parse
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from lms import create_app  # noqa: E402
 from lms.demo.courses import ensure_courses  # noqa: E402
 from lms.demo.seed import seed_demo  # noqa: E402
 from lms.extensions import db  # noqa: E402
-from lms.models import QuizAttempt  # noqa: E402
+from lms.models import QuizAttempt, User  # noqa: E402
 from lms.services.accounts import create_user  # noqa: E402
 
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "benchmark passphrase, long enough"
 # The index the benchmark can add with --index: best scores without reading attempt rows.
 PROPOSED_INDEX = (
@@ -47,11 +56,27 @@ PAGES = {
 }
 
 
-def build(folder: Path, learners: int, seed: int, index: bool):
+def database(args, folder: Path) -> tuple[str, dict]:
+    """The URL and engine options of the benchmark database (its PostgreSQL schema made)."""
+    if args.postgresql:
+        url = args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{args.postgresql}"'))
+        engine.dispose()
+        options = {"connect_args": {"options": f"-csearch_path={args.postgresql}"}}
+        return url, options
+    path = Path(args.sqlite) if args.sqlite else folder / "bench.sqlite3"
+    return f"sqlite:///{path}", {}
+
+
+def build(url: str, options: dict, learners: int, seed: int, index: bool, revision: str):
+    """Migrate (up to `revision`), and seed unless the database holds learners already."""
     app = create_app(
         {
             "SECRET_KEY": "benchmark secret key, long enough",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
             "LMS_COURSES_DIR": str(ROOT / "courses"),
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": False,
@@ -59,20 +84,61 @@ def build(folder: Path, learners: int, seed: int, index: bool):
         serving=False,
     )
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        ensure_courses(ROOT / "courses")
         started = time.perf_counter()
-        summary = seed_demo(learners, seed)
-        db.session.commit()
-        seeded = time.perf_counter() - started
-        create_user("bench-admin@example.org", PASSWORD, name="Bench Admin", role="admin")
-        db.session.commit()
+        upgrade(directory=str(ROOT / "migrations"), revision=revision)
+        migrated = time.perf_counter() - started
+        seeded = None
+        if not db.session.scalar(select(func.count(User.id)).where(User.role == "learner")):
+            ensure_courses(ROOT / "courses")
+            started = time.perf_counter()
+            seed_demo(learners, seed)
+            db.session.commit()
+            seeded = time.perf_counter() - started
+            create_user("bench-admin@example.org", PASSWORD, name="Bench Admin", role="admin")
+            db.session.commit()
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text("ANALYZE"))
+                db.session.commit()
         if index:
-            db.session.execute(text(PROPOSED_INDEX))
+            db.session.execute(text(PROPOSED_INDEX.replace("INDEX", "INDEX IF NOT EXISTS", 1)))
             db.session.execute(text("ANALYZE"))
             db.session.commit()
-        attempts = db.session.scalar(select(func.count(QuizAttempt.id)))
-    return app, summary, seeded, attempts
+        facts = {
+            "learners": db.session.scalar(
+                select(func.count(User.id)).where(User.role == "learner")
+            ),
+            "attempts": db.session.scalar(select(func.count(QuizAttempt.id))),
+            "migrated": migrated,
+            "seeded": seeded,
+            "revision": db.session.scalar(text("SELECT version_num FROM alembic_version")),
+        }
+    return app, facts
+
+
+def statement_clock(engine) -> list[tuple[float, str]]:
+    """Record (seconds, SQL) of every statement the engine runs from now on."""
+    log: list[tuple[float, str]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, parameters, context, executemany):
+        conn.info.setdefault("bench_started", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _stop(conn, cursor, statement, parameters, context, executemany):
+        log.append((time.perf_counter() - conn.info["bench_started"].pop(), statement))
+
+    return log
+
+
+def print_statements(label: str, log: list[tuple[float, str]], runs: int) -> None:
+    """Median seconds of each distinct statement over the runs, slowest first."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for seconds, statement in log:
+        times[statement].append(seconds)
+    print(f"\n{label}: {len(times)} statements, median over {runs + 1} requests")
+    for statement, seconds in sorted(times.items(), key=lambda item: -statistics.median(item[1])):
+        words = " ".join(statement.split())
+        print(f"  {statistics.median(seconds):6.3f} s  x{len(seconds):<3} {words[:110]}")
 
 
 def timed(client, path: str, runs: int) -> tuple[float, float, float, int]:
@@ -111,10 +177,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--index", action="store_true", help="add the proposed index first")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--sqlite", metavar="PATH", help="keep (or reuse) this SQLite file")
+    where.add_argument("--postgresql", metavar="SCHEMA", help="keep (or reuse) this schema")
+    parser.add_argument("--pg-url", default=PG_URL, help="the PostgreSQL database")
+    parser.add_argument("--revision", default="head", help="migrate up to this revision")
+    parser.add_argument("--statements", action="store_true", help="time each SQL statement")
+    parser.add_argument("--no-csv", action="store_true", help="time the report pages only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as folder:
-        app, summary, seeded, attempts = build(Path(folder), args.learners, args.seed, args.index)
-        size = (Path(folder) / "bench.sqlite3").stat().st_size / 2**20
+        url, options = database(args, Path(folder))
+        app, facts = build(url, options, args.learners, args.seed, args.index, args.revision)
+        with app.app_context():
+            engine = db.engine
         client = app.test_client()
         login = {"email": "bench-admin@example.org", "password": PASSWORD}
         assert client.post("/auth/login", data=login).status_code == 302
@@ -124,32 +199,50 @@ def main() -> None:
         print(f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}")
         print(f"- machine: {platform.platform()}, Python {platform.python_version()}, ")
         print(f"  SQLite {__import__('sqlite3').sqlite_version}, {_cpus()} CPU(s)")
+        print(f"- database: {_safe(url, options)}, revision {facts['revision']}")
+        seeded = f"seeded in {facts['seeded']:.1f} s" if facts["seeded"] else "reused"
         print(
-            f"- data: {summary.learners} learners, {summary.enrolments} enrolments "
-            f"({summary.completed} completed, {summary.in_progress} in progress, "
-            f"{summary.not_started} not started, {summary.overdue} overdue), "
-            f"{summary.lessons} lessons done, {attempts} quiz attempts; "
-            f"database {size:.0f} MB; seeded in {seeded:.1f} s"
+            f"- data: {facts['learners']} learners, {facts['attempts']} quiz attempts, "
+            f"{seeded}; migrations took {facts['migrated']:.1f} s"
         )
         print(f"- proposed index: {'yes' if args.index else 'no'}\n")
         print(f"- load average before: {_load()}\n")
         print("| request | first (wall) | median (wall) | median (CPU) | size |")
         print("|---|---:|---:|---:|---:|")
-        for label, path in [*PAGES.items(), ("full CSV", "/admin/reports/completion.csv")]:
+        requests = list(PAGES.items())
+        if not args.no_csv:
+            requests.append(("full CSV", "/admin/reports/completion.csv"))
+        log = statement_clock(engine) if args.statements else []
+        logs = {}
+        for label, path in requests:
             first, median, cpu, length = timed(client, path, args.runs)
+            logs[label] = list(log)
+            log.clear()
             print(
                 f"| {label} | {first:.2f} s | {median:.2f} s | {cpu:.2f} s "
                 f"| {length / 1024:.0f} KB |"
             )
-        seconds, rows, peak = csv_stream(client)
-        print(
-            f"\nCSV streamed chunk by chunk under tracemalloc (slower): {rows} rows in "
-            f"{seconds:.2f} s, peak traced Python memory {peak:.1f} MB"
-        )
+        for label, log in logs.items():
+            if log:
+                print_statements(label, log, args.runs)
+        if not args.no_csv:
+            seconds, rows, peak = csv_stream(client)
+            print(
+                f"\nCSV streamed chunk by chunk under tracemalloc (slower): {rows} rows in "
+                f"{seconds:.2f} s, peak traced Python memory {peak:.1f} MB"
+            )
         print(f"- load average after: {_load()}")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def _safe(url: str, options: dict) -> str:
+    schema = options.get("connect_args", {}).get("options", "").removeprefix("-csearch_path=")
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{parts.path}" + (
+        f" schema {schema}" if schema else ""
+    )
 
 
 def _load() -> str:
