@@ -14,7 +14,12 @@ from lms import create_app
 from lms.extensions import db
 from lms.models import User
 from lms.services.accounts import create_user
-from lms.services.passwords import MIN_LENGTH, common_passwords, password_problem
+from lms.services.passwords import (
+    MIN_LENGTH,
+    PasswordList,
+    common_passwords,
+    password_problem,
+)
 from tests.conftest import PASSWORD
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
@@ -253,6 +258,14 @@ def test_the_list_is_large_and_holds_passwords_the_policy_would_accept():
     assert len(common) >= 40_000
     assert sum(1 for p in common if len(p) >= MIN_LENGTH) >= 1_000
     assert not any(p.startswith("#") for p in common)  # the licence header is not a password
+
+
+def test_only_whole_entries_of_the_list_count():
+    common = PasswordList(["dragon", "letmein"])
+    assert "dragon" in common and "letmein" in common
+    for near_miss in ["drago", "ragon", "dragonx", "dragon\nletmein", "n\nl", ""]:
+        assert near_miss not in common, near_miss
+    assert list(common) == ["dragon", "letmein"] and len(common) == 2
 
 
 @pytest.mark.parametrize("password", ["Password123456", "qwertyqwertyqwerty"])
