@@ -1,7 +1,10 @@
 """Interface languages: the locales we ship and the one each request gets."""
 
+from functools import lru_cache
+
+from babel import numbers
 from flask import has_request_context, request
-from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -54,7 +57,14 @@ def percent(value: float | None, decimals: int = 0) -> str:
     """
     if value is None:
         return "–"
-    return format_percent(value / 100, "#,##0" + ("." + "0" * decimals if decimals else "") + "%")
+    return _percent(str(get_locale() or DEFAULT_LOCALE), value, decimals)
+
+
+@lru_cache(maxsize=4096)
+def _percent(locale: str, value: float, decimals: int) -> str:
+    """Formatted once per locale and value: progress bars show the same few values."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return numbers.format_percent(value / 100, pattern, locale=locale)
 
 
 def number(value: float | None, decimals: int = 1) -> str:

@@ -12,9 +12,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import select
 
-from lms.content.render import split_self_checks
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.i18n import current_language
@@ -76,25 +77,52 @@ def lesson(course_slug: str, module_slug: str, lesson_slug: str):
     if outline.enrolment is None:
         flash(_("Enrol in the course to read its lessons."), "info")
         return redirect(url_for("learn.course", course_slug=course_slug))
-    progress.note_lesson_opened(outline.enrolment, catalogue.lesson_record(item))
+    progress.note_lesson_opened(outline.enrolment, item.lesson.id)
     db.session.commit()
     return _render_lesson(outline, index, item)
 
 
 def _render_lesson(outline, index: int, item, checked: int | None = None, reviews=None):
     lessons = outline.lessons
+    page = catalogue.lesson_page(outline, item)
+    context = {
+        "outline": outline,
+        "item": item,
+        "segments": page.segments,
+        "checks": page.checks,
+        "checked": checked,
+        "reviews": reviews,
+        "position": index + 1,
+    }
     return render_template(
         "learn/lesson.html",
-        outline=outline,
-        item=item,
-        segments=split_self_checks(item.lesson.html),
-        checks=self_checks.check_questions(item.lesson),
-        checked=checked,
-        reviews=reviews,
+        article=_article(page, context) if checked is None else None,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        position=index + 1,
+        **context,
     )
+
+
+# Where the request's CSRF token goes in a cached article (a byte no HTML text holds).
+CSRF_SLOT = "\x00csrf\x00"
+
+
+def _article(page: catalogue.LessonPage, context: dict) -> Markup:
+    """The lesson's text and self-check forms, rendered once per lesson version and
+    interface language; only the CSRF token of the forms differs between learners."""
+    language = current_language()
+    html = page.articles.get(language)
+    if html is None:
+        html = render_template(
+            "learn/_article.html",
+            course=context["outline"].course,
+            lesson=context["item"].lesson,
+            csrf_token=lambda: CSRF_SLOT,
+            **context,
+        )
+        page.articles[language] = html
+    # The cached HTML was rendered by Jinja with autoescaping; the token is URL-safe base64.
+    return Markup(html.replace(CSRF_SLOT, generate_csrf()))  # nosec B704
 
 
 @bp.post("/courses/<course_slug>/<module_slug>/<lesson_slug>/check/<int:number>")

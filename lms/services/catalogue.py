@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.orm import defer
 
+from lms.content.render import split_self_checks
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.models import (
@@ -20,6 +21,7 @@ from lms.models import (
     Quiz,
     QuizAttempt,
 )
+from lms.services import self_checks
 from lms.services.attempts import quiz_states
 
 
@@ -51,6 +53,24 @@ class LessonRef:
     title: str
     position: int
     revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class LessonPage:
+    """What a lesson page shows of its lesson, the same for every learner."""
+
+    segments: list[str | int]  # sanitised HTML, and the number of each self-check slot
+    checks: list[list[dict]]  # each self-check's questions as shown: no answers
+    articles: dict[str, str] = field(default_factory=dict)  # interface language -> HTML
+
+
+@dataclass
+class CourseLessons:
+    """One version of a course's live lessons: the outline's list, and the lesson pages
+    built from it as learners open them."""
+
+    refs: dict[int, list[LessonRef]]  # module id -> its lessons in order
+    pages: dict[int, LessonPage] = field(default_factory=dict)  # lesson id -> its page
 
 
 @dataclass
@@ -94,6 +114,7 @@ class Outline:
     course: Course
     modules: list[ModuleItem]
     enrolment: Enrolment | None
+    cached: CourseLessons = field(repr=False, default_factory=lambda: CourseLessons({}))
 
     @property
     def lessons(self) -> list[LessonItem]:
@@ -284,11 +305,11 @@ def get_enrolment(user_id: int | None, course_id: int) -> Enrolment | None:
 
 
 class OutlineCache:
-    """Lesson lists of course outlines, keyed by a version read from the database.
+    """Lesson lists and lesson pages of courses, keyed by a version read from the database.
 
     The key is taken on every request from the live lessons themselves (per module: count,
     latest update, sum of revisions, order), so an edit on any server changes it and a
-    stale list is never served; entries are only ever reused, never invalidated.
+    stale list or page is never served; entries are only ever reused, never invalidated.
     """
 
     def __init__(self, size: int = 64):
@@ -321,17 +342,17 @@ def _live_modules(course: Course) -> list[tuple[Module, tuple]]:
     return [(module, (module.id, *version)) for module, *version in rows]
 
 
-def _lesson_refs(course: Course, modules: list[tuple[Module, tuple]]) -> dict[int, list]:
+def _course_lessons(course: Course, modules: list[tuple[Module, tuple]]) -> CourseLessons:
     """The live lessons of each module, from the cache or, when their version is new, read."""
     key = (course.id, tuple(version for _, version in modules))
     cache = _outline_cache()
-    refs = cache.get(key)
-    if refs is None:
-        refs = {module.id: [] for module, _ in modules}
+    lessons = cache.get(key)
+    if lessons is None:
+        lessons = CourseLessons({module.id: [] for module, _ in modules})
         for row in db.session.execute(_LESSON_REFS, {"course_id": course.id}):
-            refs[row.module_id].append(LessonRef(*row))
-        cache.put(key, refs)
-    return refs
+            lessons.refs[row.module_id].append(LessonRef(*row))
+        cache.put(key, lessons)
+    return lessons
 
 
 def outline(course: Course, user_id: int | None) -> Outline:
@@ -342,7 +363,7 @@ def outline(course: Course, user_id: int | None) -> Outline:
     with the number of lessons, learners or attempts.
     """
     live = _live_modules(course)
-    refs = _lesson_refs(course, live)
+    cached = _course_lessons(course, live)
     done: set[int] = set()
     completed_modules: set[int] = set()
     if user_id is not None:
@@ -353,11 +374,13 @@ def outline(course: Course, user_id: int | None) -> Outline:
     modules: dict[int, ModuleItem] = {}
     for module, _ in live:
         item = ModuleItem(module, completed=module.id in completed_modules)
-        item.lessons = [LessonItem(ref, module, ref.id in done) for ref in refs[module.id]]
+        item.lessons = [LessonItem(ref, module, ref.id in done) for ref in cached.refs[module.id]]
         modules[module.id] = item
-    for module_id, state in quiz_states(user_id, list(modules)).items():
-        modules[module_id].quiz = state
-    return Outline(course, list(modules.values()), get_enrolment(user_id, course.id))
+    for module_id, state in quiz_states(user_id, course.id).items():
+        if module_id in modules:  # a module with no live lesson is not in the outline
+            modules[module_id].quiz = state
+    enrolment = get_enrolment(user_id, course.id)
+    return Outline(course, list(modules.values()), enrolment, cached)
 
 
 def live_module(course: Course, slug: str) -> Module | None:
@@ -370,6 +393,16 @@ def lesson_record(item: LessonItem) -> Lesson:
     if not isinstance(item.lesson, Lesson):
         item.lesson = db.session.get(Lesson, item.lesson.id)
     return item.lesson
+
+
+def lesson_page(outline_: Outline, item: LessonItem) -> LessonPage:
+    """The item's lesson page: built once per version of the course's lessons."""
+    page = outline_.cached.pages.get(item.lesson.id)
+    if page is None:
+        lesson = lesson_record(item)
+        page = LessonPage(split_self_checks(lesson.html), self_checks.check_questions(lesson))
+        outline_.cached.pages[lesson.id] = page
+    return page
 
 
 def find_lesson(outline_: Outline, module_slug: str, lesson_slug: str) -> tuple[int, LessonItem]:

@@ -40,15 +40,15 @@ def enrol(user_id: int, course: Course) -> Enrolment:
 ACTIVITY_GRANULARITY = timedelta(minutes=1)
 
 
-def note_lesson_opened(enrolment: Enrolment, lesson: Lesson) -> None:
+def note_lesson_opened(enrolment: Enrolment, lesson_id: int) -> None:
     """Remember the lesson so "resume" brings the learner back to it."""
     now = utcnow()
     last = enrolment.last_activity_at
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
-    if enrolment.last_lesson_id == lesson.id and last and now - last < ACTIVITY_GRANULARITY:
+    if enrolment.last_lesson_id == lesson_id and last and now - last < ACTIVITY_GRANULARITY:
         return
-    enrolment.last_lesson_id = lesson.id
+    enrolment.last_lesson_id = lesson_id
     enrolment.last_activity_at = now
 
 

@@ -15,10 +15,12 @@ the server's key.
 import gzip
 import hashlib
 import mimetypes
+import os
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import Flask, Response, abort, current_app, request, url_for
 from werkzeug.security import safe_join
@@ -63,12 +65,12 @@ class StaticFiles:
         if path is None:
             return None
         try:
-            stat = Path(path).stat()
+            found = os.stat(path)
         except OSError:
             return None
-        if not Path(path).is_file():
+        if not S_ISREG(found.st_mode):
             return None
-        version = (stat.st_mtime_ns, stat.st_size)
+        version = (found.st_mtime_ns, found.st_size)
         known = self.files.get(filename)
         if known is not None and known.version == version:
             return known
