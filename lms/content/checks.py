@@ -1,7 +1,9 @@
 """Validation helpers for the course loader: slugs, front matter values, files, images."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from lms.content.errors import ContentError
@@ -34,6 +36,8 @@ class Context:
     files: dict[str, bytes] = field(default_factory=dict)
     pass_mark: int = 75
     asset_prefix: str = ""
+    # HTML an earlier import rendered, by (kind, hash of the source): reused, not redone.
+    rendered: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         """Path for messages: relative to the base folder, POSIX style."""
@@ -50,7 +54,12 @@ class Context:
 
     def inside(self, path: Path) -> bool:
         """True when `path`, symlinks followed, stays in the course folder."""
-        return path.resolve().is_relative_to(self.course_dir.resolve())
+        return path.resolve().is_relative_to(self.resolved_course_dir)
+
+    @cached_property
+    def resolved_course_dir(self) -> Path:
+        """The course folder, symlinks followed (resolved once, not for every file)."""
+        return self.course_dir.resolve()
 
 
 def read_text(ctx: Context, path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, bytes] | None:

@@ -1,7 +1,7 @@
 """Course folder -> CourseSpec, with every problem found reported as a ContentError."""
 
 import hashlib
-import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from lms.content import checks
@@ -9,20 +9,33 @@ from lms.content.checks import Context, order_key, pick_slug, read_text, split_p
 from lms.content.errors import ContentError
 from lms.content.frontmatter import split_front_matter
 from lms.content.quiz_parser import parse_quiz
-from lms.content.render import FENCE_RE, render_markdown
+from lms.content.render import (
+    Rendered,
+    drop_heading,
+    first_heading,
+    render_markdown,
+    reuse_rendered,
+)
 from lms.content.spec import CourseSpec, LessonSpec, ModuleSpec, PageSpec, QuizSpec
 
 RESERVED_MODULE_SLUGS = {"quiz", "glossary", "files", "enrol"}
 RESERVED_LESSON_SLUGS = {"quiz", "complete"}
 SPECIAL_FILES = {"module.md", "quiz.md"}
-HEADING_RE = re.compile(r"^#\s+(.+?)(?:\s+#+)?\s*$")
+
+# Given a course slug: the HTML an earlier import rendered, by (kind, hash of the source).
+Earlier = Callable[[str], Mapping[tuple[str, str], str]]
 
 
-def load_courses(root: Path) -> tuple[list[CourseSpec], list[ContentError]]:
-    """Load every course folder under `root` (or `root` itself when it holds course.md)."""
+def load_courses(
+    root: Path, *, earlier: Earlier | None = None
+) -> tuple[list[CourseSpec], list[ContentError]]:
+    """Load every course folder under `root` (or `root` itself when it holds course.md).
+
+    With `earlier`, a file whose HTML is known from an earlier import is not rendered again.
+    """
     root = Path(root)
     if (root / "course.md").exists():
-        course, errors = load_course(root)
+        course, errors = load_course(root, earlier=earlier)
         return ([course] if course else []), errors
     if not root.is_dir():
         return [], [ContentError(root.as_posix(), 1, "course folder not found", "")]
@@ -30,7 +43,7 @@ def load_courses(root: Path) -> tuple[list[CourseSpec], list[ContentError]]:
     errors: list[ContentError] = []
     seen: dict[str, str] = {}
     for child in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        course, found = load_course(child, base=root)
+        course, found = load_course(child, base=root, earlier=earlier)
         errors.extend(found)
         if course is None:
             continue
@@ -44,7 +57,7 @@ def load_courses(root: Path) -> tuple[list[CourseSpec], list[ContentError]]:
 
 
 def load_course(
-    course_dir: Path, *, base: Path | None = None
+    course_dir: Path, *, base: Path | None = None, earlier: Earlier | None = None
 ) -> tuple[CourseSpec | None, list[ContentError]]:
     """Load one course folder; the spec is None when any error was found.
 
@@ -67,6 +80,8 @@ def load_course(
     checks.translation_of_value(ctx, path, text, doc.meta, slug)  # kept in meta when valid
     ctx.pass_mark = values["pass_mark"]
     ctx.asset_prefix = f"/courses/{slug}/files/"
+    if earlier is not None and not ctx.errors:
+        ctx.rendered = earlier(slug)
     rendered = render_page(ctx, path, doc.body, doc.body_line, text)
     modules = load_modules(ctx)
     course = CourseSpec(
@@ -102,9 +117,8 @@ def course_values(ctx: Context, path: Path, text: str, meta: dict) -> dict:
 
 def render_page(ctx: Context, path: Path, body: str, body_line: int, text: str) -> str:
     """Render a course-level page (no self-checks allowed) and check its images."""
-    rendered = render_markdown(
-        body, path=ctx.course_rel(path), first_line=body_line, asset_prefix=ctx.asset_prefix
-    )
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    rendered = render_body(ctx, (path.name, digest), path, body, body_line)
     for line, _ in rendered.self_checks:
         ctx.error(path, line - 1, "self-check questions belong in lessons", "move the block")
     for image in rendered.images:
@@ -224,9 +238,8 @@ def load_lesson(ctx: Context, path: Path, position: int) -> LessonSpec | None:
     checks.check_reserved(ctx, path, text, slug, RESERVED_LESSON_SLUGS, "lesson")
     # The page prints the title as its h1; a `# Title` line in the body would repeat it.
     body = drop_heading(doc.body, title) if title else doc.body
-    rendered = render_markdown(
-        body, path=ctx.course_rel(path), first_line=doc.body_line, asset_prefix=ctx.asset_prefix
-    )
+    digest = hashlib.sha256(data).hexdigest()
+    rendered = render_body(ctx, ("lesson", digest), path, body, doc.body_line)
     for image in rendered.images:
         checks.load_image(ctx, image, path, text)
     self_checks = []
@@ -247,11 +260,24 @@ def load_lesson(ctx: Context, path: Path, position: int) -> LessonSpec | None:
         title=title,
         source=text,
         html=rendered.html,
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=digest,
         self_checks=self_checks,
         images=rendered.images,
         meta=doc.meta,
     )
+
+
+def render_body(
+    ctx: Context, key: tuple[str, str], path: Path, body: str, first_line: int
+) -> Rendered:
+    """Markdown to safe HTML, or the HTML an earlier import made of the same source."""
+    where = {"path": ctx.course_rel(path), "first_line": first_line}
+    known = ctx.rendered.get(key)
+    if known is not None:
+        reused = reuse_rendered(known, body, **where, asset_prefix=ctx.asset_prefix)
+        if reused is not None:
+            return reused
+    return render_markdown(body, **where, asset_prefix=ctx.asset_prefix)
 
 
 def load_quiz(ctx: Context, path: Path) -> QuizSpec | None:
@@ -267,33 +293,3 @@ def load_quiz(ctx: Context, path: Path) -> QuizSpec | None:
     if quiz is None:
         return None
     return QuizSpec(source=text, quiz=quiz, content_hash=hashlib.sha256(data).hexdigest())
-
-
-def _first_heading_line(lines: list[str]) -> tuple[int, str]:
-    """The index and text of the first `# heading` outside fenced code, or (-1, "")."""
-    fence = ""
-    for index, line in enumerate(lines):
-        match = FENCE_RE.match(line)
-        if match and (not fence or match.group(1).startswith(fence)):
-            fence = "" if fence else match.group(1)
-        elif not fence and (heading := HEADING_RE.match(line)):
-            return index, heading.group(1).strip()
-    return -1, ""
-
-
-def first_heading(body: str) -> str:
-    """The text of the first `# heading` outside fenced code, or ""."""
-    return _first_heading_line(body.splitlines())[1]
-
-
-def drop_heading(body: str, title: str) -> str:
-    """The body with its first `# heading` blanked if that heading is the title.
-
-    The line stays (empty) so that line numbers in error messages do not move.
-    """
-    lines = body.splitlines(keepends=True)
-    index, text = _first_heading_line([line.rstrip("\r\n") for line in lines])
-    if index < 0 or text != title:
-        return body
-    lines[index] = "\n"
-    return "".join(lines)

@@ -34,6 +34,7 @@ SLOT_CLASS = "self-check"
 MAX_SLOTS = 1000
 SLOT_RE = re.compile(r'<div class="self-check" data-check="(\d+)"></div>')
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
+HEADING_RE = re.compile(r"^#\s+(.+?)(?:\s+#+)?\s*$")
 IMG_SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 EXTENSIONS = ["tables", "fenced_code", "toc", "sane_lists", "def_list", "abbr"]
 # slugify_unicode keeps Thai, Khmer, Lao, Burmese and Vietnamese headings linkable.
@@ -64,6 +65,37 @@ def render_markdown(
         html,
     )
     return Rendered(html=sanitise_html(html, slots=len(checks)), self_checks=checks, images=images)
+
+
+def reuse_rendered(
+    html: str, text: str, *, path: str = "", first_line: int = 1, asset_prefix: str = ""
+) -> Rendered | None:
+    """What `render_markdown(text, ...)` gives, from the HTML it gave for `text` before.
+
+    None when that HTML may not fit `path`: an image path under the file's own folder
+    comes out the same from any folder, but one elsewhere may have been resolved from
+    the folder the file was in before it moved here.
+    """
+    if not asset_prefix:
+        return None  # without the prefix, local images cannot be told from others
+    images = local_images(html, asset_prefix)
+    folder = posixpath.dirname(path)
+    if folder and not all(image.startswith(folder + "/") for image in images):
+        return None
+    _, checks = cut_self_checks(text, "", first_line)
+    return Rendered(html=html, self_checks=checks, images=images)
+
+
+def local_images(html: str, asset_prefix: str) -> list[str]:
+    """Course-relative paths of the images `rewrite_images` pointed at `asset_prefix`."""
+    images: list[str] = []
+    for match in IMG_SRC_RE.finditer(html):
+        src = htmllib.unescape(match.group(2))
+        if src.startswith(asset_prefix):
+            local = unquote(src[len(asset_prefix) :])
+            if local not in images:
+                images.append(local)
+    return images
 
 
 def clean_html(html: str) -> str:
@@ -173,3 +205,33 @@ def local_path(src: str, base_dir: str) -> str | None:
     if target.startswith("/"):
         return target  # absolute: the loader refuses it
     return posixpath.normpath(posixpath.join(base_dir, target))
+
+
+def _first_heading_line(lines: list[str]) -> tuple[int, str]:
+    """The index and text of the first `# heading` outside fenced code, or (-1, "")."""
+    fence = ""
+    for index, line in enumerate(lines):
+        match = FENCE_RE.match(line)
+        if match and (not fence or match.group(1).startswith(fence)):
+            fence = "" if fence else match.group(1)
+        elif not fence and (heading := HEADING_RE.match(line)):
+            return index, heading.group(1).strip()
+    return -1, ""
+
+
+def first_heading(body: str) -> str:
+    """The text of the first `# heading` outside fenced code, or ""."""
+    return _first_heading_line(body.splitlines())[1]
+
+
+def drop_heading(body: str, title: str) -> str:
+    """The body with its first `# heading` blanked if that heading is the title.
+
+    The line stays (empty) so that line numbers in error messages do not move.
+    """
+    lines = body.splitlines(keepends=True)
+    index, text = _first_heading_line([line.rstrip("\r\n") for line in lines])
+    if index < 0 or text != title:
+        return body
+    lines[index] = "\n"
+    return "".join(lines)

@@ -13,9 +13,9 @@ from lms.content import checks
 from lms.content.checks import IMAGE_MAGIC, MAX_LESSON_BYTES, Context
 from lms.content.errors import ContentError
 from lms.content.frontmatter import split_front_matter
-from lms.content.loader import RESERVED_LESSON_SLUGS, drop_heading, first_heading
+from lms.content.loader import RESERVED_LESSON_SLUGS
 from lms.content.quiz_parser import parse_quiz
-from lms.content.render import leaves_folder, render_markdown
+from lms.content.render import drop_heading, first_heading, leaves_folder, render_markdown
 from lms.extensions import db
 from lms.models import Course, CourseFile, Lesson, Module
 from lms.services.quiz_store import pools_to_list, settings_to_dict
