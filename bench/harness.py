@@ -224,8 +224,15 @@ def main() -> int:
         for engine, block in results["engines"].items()
         for run in block["sizes"]
         for kind, numbers in run["mix"]["kinds"].items()
-        if numbers["requests"] == 0
+        if numbers["requests"] == 0 or numbers["errors"]
+    ] + [
+        (engine, run["size"], "submissions recorded twice or without answers")
+        for engine, block in results["engines"].items()
+        for run in block["sizes"]
+        if run["recorded"]["duplicates"] or run["recorded"]["without_answers"]
     ]
+    for failure in failures:
+        print("harness: failed:", *failure, file=sys.stderr)
     return 1 if failures or not results["engines"] else 0
 
 
