@@ -95,7 +95,7 @@ def font_runs(text: str) -> list[tuple[str, str]]:
 
 def new_document() -> "FPDF":
     """An empty A4 landscape PDF that shapes text; fonts are added as text needs them."""
-    # fpdf2 pulls in HarfBuzz, fontTools and Pillow (24 MB per web worker): imported only
+    # fpdf2 pulls in HarfBuzz, fontTools and Pillow (21 MB in every web worker): imported only
     # when a certificate is drawn, not with the app.
     from fpdf import FPDF
 
