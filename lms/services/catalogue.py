@@ -159,67 +159,6 @@ def live_lessons():
     )
 
 
-def course_cards(user_id: int | None, enrolled_only: bool = False) -> list[CourseCard]:
-    """Every live course with its size and, for a signed-in user, their progress."""
-    live = live_lessons().subquery()
-    sizes = (
-        select(
-            live.c.course_id,
-            func.count(func.distinct(live.c.module_id)).label("modules"),
-            func.count(live.c.id).label("lessons"),
-        )
-        .group_by(live.c.course_id)
-        .subquery()
-    )
-    query = (
-        select(Course, func.coalesce(sizes.c.modules, 0), func.coalesce(sizes.c.lessons, 0))
-        .outerjoin(sizes, sizes.c.course_id == Course.id)
-        .where(Course.archived.is_(False))
-        .order_by(Course.title)
-    )
-    cards = [
-        CourseCard(course, modules, lessons)
-        for course, modules, lessons in db.session.execute(query)
-    ]
-    if user_id is None:
-        return cards
-    enrolments = {
-        e.course_id: e
-        for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user_id))
-    }
-    done = dict(
-        db.session.execute(
-            select(live.c.course_id, func.count())
-            .join(LessonProgress, LessonProgress.lesson_id == live.c.id)
-            .where(LessonProgress.user_id == user_id)
-            .group_by(live.c.course_id)
-        ).all()
-    )
-    for card in cards:
-        card.enrolment = enrolments.get(card.course.id)
-        card.done = done.get(card.course.id, 0)
-    quizzes = live_quizzes().subquery()
-    totals = dict(
-        db.session.execute(
-            select(quizzes.c.course_id, func.count()).group_by(quizzes.c.course_id)
-        ).all()
-    )
-    passed = dict(
-        db.session.execute(
-            select(quizzes.c.course_id, func.count(func.distinct(quizzes.c.id)))
-            .join(QuizAttempt, QuizAttempt.quiz_id == quizzes.c.id)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True))
-            .group_by(quizzes.c.course_id)
-        ).all()
-    )
-    for card in cards:
-        card.quizzes = totals.get(card.course.id, 0)
-        card.quizzes_passed = passed.get(card.course.id, 0)
-    if enrolled_only:
-        cards = [card for card in cards if card.enrolment is not None]
-    return cards
-
-
 def live_quizzes():
     """Quizzes that count: not archived, in a live module."""
     return (
@@ -227,6 +166,63 @@ def live_quizzes():
         .join(Module, Quiz.module_id == Module.id)
         .where(Quiz.archived.is_(False), Module.archived.is_(False))
     )
+
+
+# The course cards' statements, built once (see the note on statements below).
+_LIVE = live_lessons().subquery()
+_LIVE_QUIZZES = live_quizzes().subquery()
+_SIZES = (
+    select(
+        _LIVE.c.course_id,
+        func.count(func.distinct(_LIVE.c.module_id)).label("modules"),
+        func.count(_LIVE.c.id).label("lessons"),
+    )
+    .group_by(_LIVE.c.course_id)
+    .subquery()
+)
+_CARDS = (
+    select(Course, func.coalesce(_SIZES.c.modules, 0), func.coalesce(_SIZES.c.lessons, 0))
+    .outerjoin(_SIZES, _SIZES.c.course_id == Course.id)
+    .where(Course.archived.is_(False))
+    .order_by(Course.title)
+)
+_USER_ENROLMENTS = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"))
+_LESSONS_DONE = (
+    select(_LIVE.c.course_id, func.count())
+    .join(LessonProgress, LessonProgress.lesson_id == _LIVE.c.id)
+    .where(LessonProgress.user_id == bindparam("user_id"))
+    .group_by(_LIVE.c.course_id)
+)
+_QUIZ_TOTALS = select(_LIVE_QUIZZES.c.course_id, func.count()).group_by(_LIVE_QUIZZES.c.course_id)
+_QUIZZES_PASSED = (
+    select(_LIVE_QUIZZES.c.course_id, func.count(func.distinct(_LIVE_QUIZZES.c.id)))
+    .join(QuizAttempt, QuizAttempt.quiz_id == _LIVE_QUIZZES.c.id)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.passed.is_(True))
+    .group_by(_LIVE_QUIZZES.c.course_id)
+)
+
+
+def course_cards(user_id: int | None, enrolled_only: bool = False) -> list[CourseCard]:
+    """Every live course with its size and, for a signed-in user, their progress."""
+    cards = [
+        CourseCard(course, modules, lessons)
+        for course, modules, lessons in db.session.execute(_CARDS)
+    ]
+    if user_id is None:
+        return cards
+    mine = {"user_id": user_id}
+    enrolments = {e.course_id: e for e in db.session.scalars(_USER_ENROLMENTS, mine)}
+    done = dict(db.session.execute(_LESSONS_DONE, mine).all())
+    totals = dict(db.session.execute(_QUIZ_TOTALS).all())
+    passed = dict(db.session.execute(_QUIZZES_PASSED, mine).all())
+    for card in cards:
+        card.enrolment = enrolments.get(card.course.id)
+        card.done = done.get(card.course.id, 0)
+        card.quizzes = totals.get(card.course.id, 0)
+        card.quizzes_passed = passed.get(card.course.id, 0)
+    if enrolled_only:
+        cards = [card for card in cards if card.enrolment is not None]
+    return cards
 
 
 # Statements built once: building and hashing a statement costs more Python time than
