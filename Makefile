@@ -21,7 +21,7 @@ instance/config.py:
 
 run: $(STAMP) instance/config.py
 	$(BIN)/lms db upgrade
-	$(BIN)/lms courses sync courses
+	$(BIN)/lms courses sync courses --rerender
 	$(BIN)/lms users ensure-admin
 	$(BIN)/lms run --host $(HOST) --port $(PORT)
 

@@ -60,18 +60,26 @@ def courses_check(directory):
     is_flag=True,
     help="Take the folder's version even of lessons and quizzes revised in the browser.",
 )
+@click.option(
+    "--rerender",
+    is_flag=True,
+    help="Render every file again, changed or not (after an upgrade of the platform).",
+)
 @with_appcontext
-def courses_sync(directory, force):
+def courses_sync(directory, force, rerender):
     """Validate, then import or update the courses; nothing changes if anything is wrong.
 
     A lesson or quiz revised in the browser since the last sync is not overwritten: the
-    conflict is reported and the item skipped, unless --force is given.
+    conflict is reported and the item skipped, unless --force is given. Files that did
+    not change keep the HTML rendered before, unless --rerender is given.
     """
     from lms.services.sync import sync_folder
 
     root = _courses_dir(directory)
     with click.progressbar(length=1, label=f"Syncing {root}", file=sys.stderr) as bar:
-        report = sync_folder(root, progress=lambda spec: bar.update(0), force=force)
+        report = sync_folder(
+            root, progress=lambda spec: bar.update(0), force=force, rerender=rerender
+        )
         bar.update(1)
     if report.errors:
         db.session.rollback()

@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Course, User
+from lms.models import Course, Lesson, LessonRevision, User
 from tests.conftest import DATA, PASSWORD, TEST_COURSES
 
 
@@ -31,6 +31,26 @@ def test_sync_with_errors_exits_1_and_changes_nothing(runner, app):
     assert "nothing was changed" in result.output
     with app.app_context():
         assert db.session.query(Course).count() == 0
+
+
+def test_rerender_renders_unchanged_files_again_and_adds_no_revision(runner, app):
+    """After a renderer upgrade, stored HTML is stale though the files did not change."""
+    assert runner.invoke(args=["courses", "sync", str(TEST_COURSES)]).exit_code == 0
+    with app.app_context():
+        lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "welcome"))
+        fresh = lesson.html
+        lesson.html = "<p>as an older renderer made it</p>"
+        revisions = db.session.query(LessonRevision).count()
+        db.session.commit()
+    assert runner.invoke(args=["courses", "sync", str(TEST_COURSES)]).exit_code == 0
+    with app.app_context():
+        kept = db.session.scalar(select(Lesson.html).where(Lesson.slug == "welcome"))
+    assert kept == "<p>as an older renderer made it</p>"  # an unchanged file is not rendered
+    result = runner.invoke(args=["courses", "sync", str(TEST_COURSES), "--rerender"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(Lesson.html).where(Lesson.slug == "welcome")) == fresh
+        assert db.session.query(LessonRevision).count() == revisions
 
 
 def test_sync_then_export_round_trips(runner, app, tmp_path):
