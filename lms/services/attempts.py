@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from lms.errors import Forbidden, InvalidInput, NotFound
 from lms.extensions import db
@@ -90,13 +91,19 @@ def questions_per_attempt(quiz: Quiz) -> int:
     return min(limit, drawn) if limit else drawn
 
 
+# Every attempt of a learner at a quiz, newest first, without the questions drawn: their
+# snapshots (about 10 KB each) are read only for the attempt that needs them.
+_ATTEMPTS = (
+    select(QuizAttempt)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.quiz_id == bindparam("quiz_id"))
+    .order_by(QuizAttempt.number.desc())
+    .options(defer(QuizAttempt.snapshot))
+)
+
+
 def quiz_status(user_id: int, quiz: Quiz) -> QuizStatus:
     """The learner's attempts at the quiz, newest first."""
-    attempts = db.session.scalars(
-        select(QuizAttempt)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz.id)
-        .order_by(QuizAttempt.number.desc())
-    ).all()
+    attempts = db.session.scalars(_ATTEMPTS, {"user_id": user_id, "quiz_id": quiz.id}).all()
     return QuizStatus(quiz, list(attempts))
 
 
