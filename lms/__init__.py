@@ -46,6 +46,12 @@ def load_config(app: Flask, test_config: dict | None, serving: bool = True) -> N
         "sqlite:///" + os.path.join(app.instance_path, "lms.sqlite3")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(uri)
+    if uri.startswith("sqlite") and app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+        # A local file cannot drop a connection: no test query before every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_pre_ping": False,
+        }
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if serving:

@@ -57,6 +57,8 @@ class Defaults:
     PREFERRED_URL_SCHEME = "http"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # A pooled connection to a database server may have been dropped (a restart, a
+    # firewall): test it when it is taken. load_config turns this off for SQLite files.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # The site's public address: xAPI activity ids and the learners' account homePage.
     # Set it before the first statement is recorded: stored statements keep their ids.

@@ -99,3 +99,12 @@ def test_forwarded_headers_are_ignored_without_trusted_proxies(app_config):
     assert app.test_client().get("/where", headers={"X-Forwarded-For": "203.0.113.7"}).text == (
         "127.0.0.1"
     )
+
+
+def test_connections_are_tested_before_use_on_a_server_database_only():
+    """pre-ping re-opens a connection a server dropped; a SQLite file cannot drop one."""
+    key = {"SECRET_KEY": "test secret key, long enough"}
+    sqlite = create_app({**key, "SQLALCHEMY_DATABASE_URI": "sqlite:///lms.sqlite3"})
+    server = create_app({**key, "SQLALCHEMY_DATABASE_URI": "postgresql://db.example/lms"})
+    assert sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+    assert server.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
