@@ -15,7 +15,6 @@ from lms.services.reports.filters import STATUS_LABELS, ReportFilter
 from lms.services.reports.queries import best_attempts, enrolment_rows
 
 STREAM_BATCH = 500
-SCORED_SORTS = ("progress", "score")  # sort keys that need every learner's scores
 
 
 @dataclass(frozen=True)
@@ -134,14 +133,20 @@ def learner_query(
     """The learner list query: every filtered enrolment, sorted, with per-quiz best scores;
     with `page` (limit, offset), only those rows.
 
-    A page sorted by a column that needs no score first picks its rows from the cheap
-    enrolment rows, then computes scores for those rows only; the rows and their order are
-    the same as in the full list (the CSV), which is this query without `page`.
+    A page first picks its rows from enrolment rows that carry only what the sort and the
+    filters need (a sort by name reads no progress and no attempt), then computes the rest
+    for those rows only; the rows and their order are the same as in the full list (the
+    CSV), which is this query without `page`.
     """
     only = users = None
-    if page is not None and flt.sort not in SCORED_SORTS:
+    if page is not None:
         keys, keys_condition = enrolment_rows(
-            scope, flt, now, activity=flt.sort == "status", scores=False
+            scope,
+            flt,
+            now,
+            status=flt.sort == "status",
+            scores=flt.sort == "score",
+            progress=flt.sort == "progress",
         )
         only = (
             select(keys.c.enrolment_id, keys.c.user_id)
@@ -149,13 +154,13 @@ def learner_query(
             .order_by(*_order(keys, flt))
             .limit(page[0])
             .offset(page[1])
-            .subquery("page")
+            # A CTE: both engines compute it once, though the rows and every aggregate of
+            # the page read it (as a subquery, SQLite sorted all the keys four times).
+            .cte("page")
         )
         users = select(only.c.user_id)
     base, condition = enrolment_rows(scope, flt, now, only=only)
     query = select(base).where(condition).order_by(*_order(base, flt))
-    if page is not None and only is None:
-        query = query.limit(page[0]).offset(page[1])
     if columns:
         pivot = _best_by_quiz(columns, users)
         query = query.add_columns(*(pivot.c[f"quiz_{n}"] for n in range(len(columns)))).outerjoin(

@@ -7,6 +7,7 @@ aggregate query over `enrolment_rows`, so they all count the same learners the s
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import Select, and_, case, false, func, literal, or_, select, true, union
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
 from lms.auth.access import ReportScope
@@ -49,20 +50,25 @@ def _only(query: Select, column, users) -> Select:
 
 def best_attempts(users=None) -> Select:
     """Per learner and live quiz: best score, whether any attempt passed, attempts made."""
+    # Grouped on quiz_attempts alone, then joined to the few live quizzes: SQLite reads the
+    # (user_id, quiz_id, state, score, passed) index only, never an attempt row.
+    per_quiz = select(
+        QuizAttempt.user_id,
+        QuizAttempt.quiz_id,
+        func.max(QuizAttempt.score).label("best"),
+        func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
+        func.count().label("attempts"),
+    ).group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+    per_quiz = _only(per_quiz, QuizAttempt.user_id, users).subquery("per_quiz")
     quizzes = live_quizzes().subquery("lq")
-    query = (
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_id,
-            quizzes.c.course_id,
-            func.max(QuizAttempt.score).label("best"),
-            func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)).label("passed"),
-            func.count().label("attempts"),
-        )
-        .join(quizzes, quizzes.c.quiz_id == QuizAttempt.quiz_id)
-        .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id, quizzes.c.course_id)
-    )
-    return _only(query, QuizAttempt.user_id, users)
+    return select(
+        per_quiz.c.user_id,
+        per_quiz.c.quiz_id,
+        quizzes.c.course_id,
+        per_quiz.c.best,
+        per_quiz.c.passed,
+        per_quiz.c.attempts,
+    ).join(quizzes, quizzes.c.quiz_id == per_quiz.c.quiz_id)
 
 
 def _course_sizes():
@@ -103,6 +109,7 @@ def _quiz_results(users):
             best.c.course_id,
             func.sum(best.c.passed).label("passed"),
             func.avg(best.c.best).label("avg_best"),
+            func.sum(best.c.attempts).label("attempts"),
         )
         .group_by(best.c.user_id, best.c.course_id)
         .subquery("quiz_results")
@@ -130,7 +137,7 @@ def _scope_and_filter(query: Select, scope: ReportScope, flt: ReportFilter) -> S
 
 
 def _attempt_counts(users):
-    # Only the (user_id, quiz_id, state) index is read: no attempt row, no snapshot.
+    # Only an index of quiz_attempts is read: no attempt row, no snapshot.
     quizzes = live_quizzes().subquery("lq")
     query = (
         select(QuizAttempt.user_id, quizzes.c.course_id, func.count().label("attempts"))
@@ -138,6 +145,23 @@ def _attempt_counts(users):
         .group_by(QuizAttempt.user_id, quizzes.c.course_id)
     )
     return _only(query, QuizAttempt.user_id, users).subquery("attempt_counts")
+
+
+def _lessons_begun(users):
+    """The enrolments not completed in whose course the learner did a live lesson."""
+    # A semi-join, not a count: SQLite probes each learner's progress index and stops at the
+    # first lesson of the course (0.07 s less than counting at 10,000 learners).
+    begun = aliased(Enrolment)
+    lessons = live_lessons().subquery("ll")
+    done = (
+        select(LessonProgress.id)
+        .join(lessons, lessons.c.lesson_id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == begun.user_id, lessons.c.course_id == begun.course_id)
+    )
+    query = select(begun.id.label("enrolment_id")).where(
+        begun.completed_at.is_(None), done.exists()
+    )
+    return _only(query, begun.user_id, users).subquery("lessons_begun")
 
 
 def _same_enrolment(sub):
@@ -149,19 +173,22 @@ def enrolment_rows(
     flt: ReportFilter,
     now: datetime,
     *,
-    activity=True,
+    status=True,
     scores=True,
+    progress=True,
     only=None,
 ):
-    """The filtered enrolments in scope, one row each, with status and (on request) scores.
+    """The filtered enrolments in scope, one row each, with what the caller asks for.
 
-    `activity` adds lessons done and the status; `scores` adds quizzes passed, the average
-    best score and progress, which read every attempt row: parts that need neither skip them.
+    `status` adds the status; `scores` adds quizzes passed and the average best score,
+    which read every attempt; `progress` adds lessons done and progress (and the scores),
+    which read every progress row. Parts that need none of them skip them.
     `only` (a subquery of enrolment_id, user_id) limits the rows and their aggregates to
     those enrolments, so one page of the learner list costs what one page needs.
     Returns the subquery and the condition of the status filter on it.
     """
-    activity = activity or scores or flt.status in ("not_started", "in_progress")
+    status = status or flt.status in ("not_started", "in_progress")
+    scores = scores or progress
     columns = [
         Enrolment.id.label("enrolment_id"),
         Enrolment.user_id,
@@ -176,9 +203,7 @@ def enrolment_rows(
         Enrolment.enrolled_at,
         Enrolment.due_at,
         Enrolment.completed_at,
-        case((and_(Enrolment.completed_at.is_(None), Enrolment.due_at < now), 1), else_=0).label(
-            "overdue"
-        ),
+        case((_overdue(Enrolment, now), 1), else_=0).label("overdue"),
     ]
     query = (
         select(*columns)
@@ -190,56 +215,77 @@ def enrolment_rows(
     if only is not None:
         users = select(only.c.user_id)
         query = query.where(Enrolment.id.in_(select(only.c.enrolment_id)))
-    if activity:
-        query = _with_activity(query, scores, users)
+    quiz = _quiz_results(users) if scores else None
+    if quiz is not None:
+        query = query.add_columns(
+            func.coalesce(quiz.c.passed, 0).label("quizzes_passed"),
+            quiz.c.avg_best.label("avg_best"),
+        ).outerjoin(quiz, _same_enrolment(quiz))
+    if status:
+        query = _with_status(query, quiz, users)
+    if progress:
+        query = _with_progress(query, quiz, users)
     base = _scope_and_filter(query, scope, flt).subquery("enrolment_rows")
-    return base, status_condition(base, flt.status)
+    return base, status_condition(base, flt.status, now)
 
 
-def _with_activity(query: Select, scores: bool, users) -> Select:
-    lesson_counts, quiz_counts = _course_sizes()
-    done = _lessons_done(users)
-    tried = _attempt_counts(users)
-    lessons_done = func.coalesce(done.c.done, 0)
-    started = or_(lessons_done > 0, func.coalesce(tried.c.attempts, 0) > 0)
+def _overdue(rows, now: datetime) -> ColumnElement[bool]:
+    return and_(rows.completed_at.is_(None), rows.due_at < now)
+
+
+def _with_status(query: Select, quiz, users) -> Select:
+    """Add the status: completed; else in progress once a lesson is done or a quiz tried."""
+    begun = _lessons_begun(users)
+    query = query.outerjoin(begun, begun.c.enrolment_id == Enrolment.id)
+    if quiz is not None:
+        attempts = quiz.c.attempts  # counted with the scores: no second pass over attempts
+    else:
+        tried = _attempt_counts(users)
+        query = query.outerjoin(tried, _same_enrolment(tried))
+        attempts = tried.c.attempts
+    started = or_(begun.c.enrolment_id.is_not(None), func.coalesce(attempts, 0) > 0)
     status = case(
         (Enrolment.completed_at.is_not(None), literal("completed")),
         (started, literal("in_progress")),
         else_=literal("not_started"),
     )
+    return query.add_columns(status.label("status"))
+
+
+def _with_progress(query: Select, quiz, users) -> Select:
+    """Add lessons done, the course's lessons and quizzes, and progress (0 to 1)."""
+    lesson_counts, quiz_counts = _course_sizes()
+    done = _lessons_done(users)
+    lessons_done = func.coalesce(done.c.done, 0)
     lessons_total = func.coalesce(lesson_counts.c.n, 0)
     quizzes_total = func.coalesce(quiz_counts.c.n, 0)
-    query = (
+    requirements = lessons_total + quizzes_total
+    progress = case(
+        (
+            requirements > 0,
+            (lessons_done + func.coalesce(quiz.c.passed, 0)) * 1.0 / requirements,
+        ),
+        else_=0.0,
+    )
+    return (
         query.add_columns(
-            status.label("status"),
             lessons_total.label("lessons_total"),
             quizzes_total.label("quizzes_total"),
             lessons_done.label("lessons_done"),
+            progress.label("progress"),
         )
         .outerjoin(lesson_counts, lesson_counts.c.course_id == Enrolment.course_id)
         .outerjoin(quiz_counts, quiz_counts.c.course_id == Enrolment.course_id)
         .outerjoin(done, _same_enrolment(done))
-        .outerjoin(tried, _same_enrolment(tried))
     )
-    if not scores:
-        return query
-    quiz = _quiz_results(users)
-    quizzes_passed = func.coalesce(quiz.c.passed, 0)
-    requirements = lessons_total + quizzes_total
-    progress = case(
-        (requirements > 0, (lessons_done + quizzes_passed) * 1.0 / requirements), else_=0.0
-    )
-    return query.add_columns(
-        quizzes_passed.label("quizzes_passed"),
-        quiz.c.avg_best.label("avg_best"),
-        progress.label("progress"),
-    ).outerjoin(quiz, _same_enrolment(quiz))
 
 
-def status_condition(base, status: str | None) -> ColumnElement[bool]:
+def status_condition(base, status: str | None, now: datetime) -> ColumnElement[bool]:
     """The WHERE clause of the status filter on the enrolment rows."""
     if status == "overdue":
-        return base.c.overdue == 1
+        # Not `overdue = 1`: PostgreSQL estimates the plain condition from its statistics
+        # (it guessed 63 rows of 2,522 for the CASE and chose a 2.9 s merge join).
+        return _overdue(base.c, now)
     if status == "completed":
         return base.c.completed_at.is_not(None)
     if status:
