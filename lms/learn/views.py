@@ -32,11 +32,12 @@ def _user_id() -> int | None:
 
 
 def _outline_or_404(course_slug: str) -> catalogue.Outline:
+    user_id = _user_id()
     try:
-        course = catalogue.get_course(course_slug)
+        course, enrolment = catalogue.get_course_and_enrolment(course_slug, user_id)
     except NotFound:
         abort(404)
-    return catalogue.outline(course, _user_id())
+    return catalogue.outline(course, user_id, enrolment)
 
 
 @bp.get("/courses", endpoint="catalogue")

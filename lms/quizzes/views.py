@@ -33,14 +33,13 @@ def _context(course_slug: str, module_slug: str) -> QuizContext:
     outline they carry holds the one module, without lessons or progress (fewer queries).
     """
     try:
-        course = catalogue.get_course(course_slug)
+        course, enrolment = catalogue.get_course_and_enrolment(course_slug, current_user.id)
     except NotFound:
         abort(404)
     module = catalogue.live_module(course, module_slug)
     quiz = attempts.module_quiz(module) if module else None
     if module is None or quiz is None:
         abort(404)
-    enrolment = catalogue.get_enrolment(current_user.id, course.id)
     if enrolment is None:
         abort(403)
     outline = catalogue.Outline(course, [catalogue.ModuleItem(module)], enrolment)

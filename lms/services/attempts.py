@@ -74,11 +74,14 @@ class QuizStatus:
         return "failed_final" if self.left == 0 else "failed"
 
 
+_MODULE_QUIZ = select(Quiz).where(
+    Quiz.module_id == bindparam("module_id"), Quiz.archived.is_(False)
+)
+
+
 def module_quiz(module: Module) -> Quiz | None:
     """The live quiz of a module, if it has one."""
-    return db.session.scalar(
-        select(Quiz).where(Quiz.module_id == module.id, Quiz.archived.is_(False))
-    )
+    return db.session.scalar(_MODULE_QUIZ, {"module_id": module.id})
 
 
 def questions_per_attempt(quiz: Quiz) -> int:

@@ -228,8 +228,13 @@ def course_cards(user_id: int | None, enrolled_only: bool = False) -> list[Cours
 # Statements built once: building and hashing a statement costs more Python time than
 # running it, and these run on every learner page.
 _COURSE = select(Course).where(Course.slug == bindparam("slug"), Course.archived.is_(False))
-_ENROLMENT = select(Enrolment).where(
-    Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+_COURSE_AND_ENROLMENT = (
+    select(Course, Enrolment)
+    .outerjoin(
+        Enrolment,
+        (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")),
+    )
+    .where(Course.slug == bindparam("slug"), Course.archived.is_(False))
 )
 _COURSE_MODULES = select(Module.id).where(Module.course_id == bindparam("course_id"))
 _LESSON_VERSIONS = (
@@ -293,11 +298,12 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def get_enrolment(user_id: int | None, course_id: int) -> Enrolment | None:
-    """The user's enrolment in the course, if any."""
-    if user_id is None:
-        return None
-    return db.session.scalar(_ENROLMENT, {"user_id": user_id, "course_id": course_id})
+def get_course_and_enrolment(slug: str, user_id: int | None) -> tuple[Course, Enrolment | None]:
+    """The live course with this slug and the user's enrolment in it, in one query."""
+    row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": slug, "user_id": user_id}).first()
+    if row is None:
+        raise NotFound(f"No course {slug!r}.")
+    return row[0], row[1]
 
 
 class OutlineCache:
@@ -351,12 +357,12 @@ def _course_lessons(course: Course, modules: list[tuple[Module, tuple]]) -> Cour
     return lessons
 
 
-def outline(course: Course, user_id: int | None) -> Outline:
+def outline(course: Course, user_id: int | None, enrolment: Enrolment | None) -> Outline:
     """The course's live modules and lessons with the user's progress.
 
     Queries: the modules with their lesson version, the lesson list when that version is
-    not cached yet, and for a user their progress, quiz states and enrolment. None grows
-    with the number of lessons, learners or attempts.
+    not cached yet, and for a user their progress and quiz states. None grows with the
+    number of lessons, learners or attempts.
     """
     live = _live_modules(course)
     cached = _course_lessons(course, live)
@@ -375,7 +381,6 @@ def outline(course: Course, user_id: int | None) -> Outline:
     for module_id, state in quiz_states(user_id, course.id).items():
         if module_id in modules:  # a module with no live lesson is not in the outline
             modules[module_id].quiz = state
-    enrolment = get_enrolment(user_id, course.id)
     return Outline(course, list(modules.values()), enrolment, cached)
 
 
