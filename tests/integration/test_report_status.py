@@ -100,3 +100,10 @@ def test_pages_sorted_by_status_are_the_full_list(app, data, descending):
     ranks = [order.index(row.status) for row in paged]
     assert ranks == sorted(ranks, reverse=descending)
     assert statuses(paged) == STATUSES
+
+
+def test_funnel_counts_live_lessons_only(app, data):
+    rep = report(app, course="second-course")
+    funnel = [(s.module_title, s.enrolled, s.reached, s.completed) for s in rep.funnel]
+    # c1 did an archived lesson and a live one of module 1; x1 only the archived one.
+    assert funnel == [("First steps", 3, 1, 0), ("Second steps", 3, 0, 0)]

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Float, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from lms.auth.access import ReportScope
 from lms.extensions import db
@@ -154,17 +156,36 @@ def group_counts(base, condition) -> tuple[list[Counts], list[Counts], list[Coun
     return ordered(courses), ordered(organisations), ordered(countries)
 
 
+class days_between(FunctionElement):
+    """Days from one moment to another, as a number worked out by the database."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(EXTRACT(EPOCH FROM {end} - {start}) / 86400)"
+
+
 def days_to_complete(base, condition) -> dict[int, list[float]]:
     """Days from enrolment to completion of every completed enrolment, by course."""
+    # Subtracted in SQL: turning 5,600 pairs of SQLite date strings into datetimes took
+    # longer (0.05 s) than the query.
+    days = days_between(base.c.enrolled_at, base.c.completed_at)
     rows = db.session.execute(
-        select(base.c.course_id, base.c.enrolled_at, base.c.completed_at).where(
-            condition, base.c.completed_at.is_not(None)
-        )
+        select(base.c.course_id, days).where(condition, base.c.completed_at.is_not(None))
     )
     durations: dict[int, list[float]] = defaultdict(list)
-    for course_id, enrolled_at, completed_at in rows:
-        seconds = (completed_at - enrolled_at).total_seconds()
-        durations[course_id].append(max(seconds, 0) / 86400)
+    for course_id, value in rows:
+        durations[course_id].append(max(float(value), 0.0))
     return durations
 
 

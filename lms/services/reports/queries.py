@@ -294,14 +294,16 @@ def status_condition(base, status: str | None, now: datetime) -> ColumnElement[b
 
 
 def module_activity() -> Select:
-    """(user, module) pairs where the learner did something: a lesson done or a quiz tried."""
-    lessons = live_lessons().subquery("ll")
-    quizzes = live_quizzes().subquery("lq")
+    """(user, module) pairs where the learner did a live lesson or tried a live quiz.
+
+    Archived modules are left in: the funnel joins only live ones, and not joining the
+    modules here spares a lookup for each of the 200,000 rows (10,000 learners).
+    """
     return union(
-        select(LessonProgress.user_id, lessons.c.module_id).join(
-            lessons, lessons.c.lesson_id == LessonProgress.lesson_id
-        ),
-        select(QuizAttempt.user_id, quizzes.c.module_id).join(
-            quizzes, quizzes.c.quiz_id == QuizAttempt.quiz_id
-        ),
+        select(LessonProgress.user_id, Lesson.module_id)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(Lesson.archived.is_(False)),
+        select(QuizAttempt.user_id, Quiz.module_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(Quiz.archived.is_(False)),
     )
