@@ -65,7 +65,11 @@ def _rebuild_quiz_attempts(order: tuple[str, ...]) -> None:
                     "quiz_attempts", recreate="always", partial_reordering=[order]
                 ):
                     pass  # no change but the order of the columns
-                broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
+                broken = [
+                    row
+                    for table in ("quiz_attempts", "attempt_answers")
+                    for row in bind.exec_driver_sql(f"PRAGMA foreign_key_check({table})")
+                ]
                 if broken:
                     raise RuntimeError(f"rows refer to missing rows after the copy: {broken[:5]}")
             except BaseException:

@@ -1,5 +1,6 @@
 """Migrations build the schema the models describe, on SQLite and PostgreSQL."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -167,3 +168,26 @@ def test_snapshot_migration_downgrades_and_keeps_answers(app_config, tmp_path, p
         upgrade()
         assert _answers_by_attempt() == answers
         _drop_migrated(pg_schema)
+
+
+def test_snapshot_migration_rolls_back_when_a_reference_breaks(app_config, tmp_path, pg_schema):
+    if pg_schema:
+        return  # the copy, and its check, are SQLite's
+    app = migrated_app(app_config, tmp_path, None, revision="0004")
+    with app.app_context():
+        answers = _attempts_with_answers(2)
+        with db.engine.connect() as conn:  # an answer whose attempt is gone, as if FKs were off
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("DELETE FROM quiz_attempts WHERE id = ?", (max(answers),))
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        db.session.remove()
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            columns = [c["name"] for c in inspect(conn).get_columns("quiz_attempts")]
+            assert columns.index("snapshot") == columns.index("state") + 1
+            assert "_alembic_tmp_quiz_attempts" not in inspect(conn).get_table_names()
+        assert _answers_by_attempt() == answers
