@@ -2,8 +2,9 @@
 
 from datetime import UTC, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.extensions import db
 from lms.models import Course, Enrolment, Lesson, LessonProgress, Module, ModuleCompletion
@@ -40,6 +41,14 @@ def enrol(user_id: int, course: Course) -> Enrolment:
 ACTIVITY_GRANULARITY = timedelta(minutes=1)
 
 
+# One UPDATE, built once: a lesson view that moves the resume point writes only this.
+_RESUME_POINT = (
+    update(Enrolment)
+    .where(Enrolment.id == bindparam("enrolment_id"))
+    .values(last_lesson_id=bindparam("lesson_id"), last_activity_at=bindparam("now"))
+)
+
+
 def note_lesson_opened(enrolment: Enrolment, lesson_id: int) -> None:
     """Remember the lesson so "resume" brings the learner back to it."""
     now = utcnow()
@@ -48,8 +57,11 @@ def note_lesson_opened(enrolment: Enrolment, lesson_id: int) -> None:
         last = last.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
     if enrolment.last_lesson_id == lesson_id and last and now - last < ACTIVITY_GRANULARITY:
         return
-    enrolment.last_lesson_id = lesson_id
-    enrolment.last_activity_at = now
+    values = {"enrolment_id": enrolment.id, "lesson_id": lesson_id, "now": now}
+    db.session.connection().execute(_RESUME_POINT, values)
+    # The loaded enrolment says the same as the row, and has nothing left to write.
+    set_committed_value(enrolment, "last_lesson_id", lesson_id)
+    set_committed_value(enrolment, "last_activity_at", now)
 
 
 def complete_lesson(user_id: int, lesson: Lesson, enrolment: Enrolment) -> bool:
