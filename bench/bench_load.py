@@ -77,8 +77,10 @@ class Server:
                         status = Path(f"/proc/{pid}/status").read_text()
                     except OSError:
                         continue
-                    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
-                    self.peaks[pid] = max(peak, self.peaks.get(pid, 0))
+                    found = re.search(r"VmHWM:\s+(\d+)", status)
+                    if found is None:  # a recycled worker that has exited (a zombie)
+                        continue
+                    self.peaks[pid] = max(int(found.group(1)) / 1024, self.peaks.get(pid, 0))
                 time.sleep(0.5)
 
         threading.Thread(target=sample, daemon=True).start()
