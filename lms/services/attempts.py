@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -256,39 +256,13 @@ def attempt_review(attempt: QuizAttempt, reveal: bool) -> list[dict]:
     return reviews
 
 
-# Built once (building a statement costs more Python time than running it): the quiz
-# state counts of one learner for every quiz of one course.
-_QUIZ_STATES = (
-    select(
-        Quiz.module_id,
-        Quiz.settings,
-        func.count(QuizAttempt.id).filter(QuizAttempt.state != "open"),
-        func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True)),
-        func.count(QuizAttempt.id).filter(QuizAttempt.state == "open"),
-    )
-    .join(Module, Module.id == Quiz.module_id)
-    .outerjoin(
-        QuizAttempt,
-        (QuizAttempt.quiz_id == Quiz.id) & (QuizAttempt.user_id == bindparam("user_id")),
-    )
-    .where(Module.course_id == bindparam("course_id"), Quiz.archived.is_(False))
-    .group_by(Quiz.id)
-)
-
-
-def quiz_states(user_id: int | None, course_id: int) -> dict[int, str]:
-    """Quiz state per module of a course, for its outline, in one aggregate query."""
-    rows = db.session.execute(_QUIZ_STATES, {"user_id": user_id, "course_id": course_id})
-    states = {}
-    for module_id, settings, used, passed, open_ in rows:
-        limit = settings.get("attempts", 0)
-        if passed:
-            states[module_id] = "passed"
-        elif not used:
-            states[module_id] = "in_progress" if open_ else "not_attempted"
-        else:
-            states[module_id] = "failed_final" if limit and used >= limit else "failed"
-    return states
+def quiz_state(limit: int, used: int, passed: int, open_: int) -> str:
+    """A quiz's state (see QuizStatus.state) from counts of the learner's attempts."""
+    if passed:
+        return "passed"
+    if not used:
+        return "in_progress" if open_ else "not_attempted"
+    return "failed_final" if limit and used >= limit else "failed"
 
 
 def _aware(moment: datetime) -> datetime:

@@ -5,7 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import bindparam, func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, null, select, union_all
 from sqlalchemy.orm import defer
 
 from lms.content.render import split_self_checks
@@ -22,7 +22,7 @@ from lms.models import (
     QuizAttempt,
 )
 from lms.services import self_checks
-from lms.services.attempts import quiz_states
+from lms.services.attempts import quiz_state
 
 
 @dataclass
@@ -272,16 +272,48 @@ _LESSON_REFS = (
     )
     .order_by(Lesson.position)
 )
-# The learner's lessons done and modules completed in the course, in one round trip.
-_PROGRESS = union_all(
-    select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id"))
+# The learner's standing in a course in one round trip: each quiz with counts of the
+# learner's attempts (first, so that the settings column is read as JSON), the lessons
+# done and the modules completed.
+_NO_SETTINGS = null().cast(Quiz.settings.type)
+_STANDING = union_all(
+    select(
+        literal("quiz").label("kind"),
+        Quiz.module_id.label("id"),
+        Quiz.settings.label("settings"),
+        func.count(QuizAttempt.id).filter(QuizAttempt.state != "open").label("used"),
+        func.count(QuizAttempt.id).filter(QuizAttempt.passed.is_(True)).label("passed"),
+        func.count(QuizAttempt.id).filter(QuizAttempt.state == "open").label("open"),
+    )
+    .join(Module, Module.id == Quiz.module_id)
+    .outerjoin(
+        QuizAttempt,
+        (QuizAttempt.quiz_id == Quiz.id) & (QuizAttempt.user_id == bindparam("user_id")),
+    )
+    .where(Module.course_id == bindparam("course_id"), Quiz.archived.is_(False))
+    .group_by(Quiz.id),
+    select(
+        literal("lesson"),
+        LessonProgress.lesson_id,
+        _NO_SETTINGS,
+        literal(0),
+        literal(0),
+        literal(0),
+    )
     .join(Lesson, Lesson.id == LessonProgress.lesson_id)
     .join(Module, Module.id == Lesson.module_id)
     .where(
         LessonProgress.user_id == bindparam("user_id"),
         Module.course_id == bindparam("course_id"),
     ),
-    select(literal("module").label("kind"), ModuleCompletion.module_id.label("id"))
+    select(
+        literal("module"),
+        ModuleCompletion.module_id,
+        _NO_SETTINGS,
+        literal(0),
+        literal(0),
+        literal(0),
+    )
     .join(Module, Module.id == ModuleCompletion.module_id)
     .where(
         ModuleCompletion.user_id == bindparam("user_id"),
@@ -361,26 +393,26 @@ def outline(course: Course, user_id: int | None, enrolment: Enrolment | None) ->
     """The course's live modules and lessons with the user's progress.
 
     Queries: the modules with their lesson version, the lesson list when that version is
-    not cached yet, and for a user their progress and quiz states. None grows with the
-    number of lessons, learners or attempts.
+    not cached yet, and the learner's standing (quiz states, lessons done, modules
+    completed). None grows with the number of lessons, learners or attempts.
     """
     live = _live_modules(course)
     cached = _course_lessons(course, live)
     done: set[int] = set()
     completed_modules: set[int] = set()
-    if user_id is not None:
-        for kind, id_ in db.session.execute(
-            _PROGRESS, {"user_id": user_id, "course_id": course.id}
-        ):
+    quizzes: dict[int, str] = {}
+    standing = db.session.execute(_STANDING, {"user_id": user_id, "course_id": course.id})
+    for kind, id_, settings, used, passed, open_ in standing:
+        if kind == "quiz":
+            quizzes[id_] = quiz_state(settings.get("attempts", 0), used, passed, open_)
+        else:
             (done if kind == "lesson" else completed_modules).add(id_)
     modules: dict[int, ModuleItem] = {}
     for module, _ in live:
         item = ModuleItem(module, completed=module.id in completed_modules)
         item.lessons = [LessonItem(ref, module, ref.id in done) for ref in cached.refs[module.id]]
+        item.quiz = quizzes.get(module.id)
         modules[module.id] = item
-    for module_id, state in quiz_states(user_id, course.id).items():
-        if module_id in modules:  # a module with no live lesson is not in the outline
-            modules[module_id].quiz = state
     return Outline(course, list(modules.values()), enrolment, cached)
 
 

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms.extensions import db
 from lms.models import AttemptAnswer, Certificate, Enrolment, ModuleCompletion, Quiz, QuizAttempt
@@ -449,3 +449,24 @@ def test_self_check_marks_without_storing(client, app, make_course, make_user, a
     assert client.post(f"{lesson}/check/7", data=form).status_code == 404
     with app.app_context():
         assert db.session.query(QuizAttempt).count() == 0
+
+
+def test_the_outline_shows_each_quiz_state_as_attempts_are_made(client, quiz_course, app):
+    """The outline's quiz state, read in one statement with the learner's progress."""
+    quiz_course("pass_mark: 75\nattempts: 2\nshow_answers: never")
+
+    def state() -> str:
+        return client.get(COURSE).text.split('class="quiz-state">(')[1].split(")")[0]
+
+    assert state() == "not attempted"
+    start(client)
+    assert state() == "attempt in progress"
+    submit(client, open_attempt(app), {})
+    assert state() == "not passed yet, attempts left"
+    start(client)
+    submit(client, open_attempt(app), {})
+    assert state() == "not passed, no attempts left"
+    with app.app_context():
+        db.session.execute(update(QuizAttempt).values(passed=True, score=100.0))
+        db.session.commit()
+    assert state() == "passed"
