@@ -34,10 +34,10 @@ def _user_id() -> int | None:
 def _outline_or_404(course_slug: str) -> catalogue.Outline:
     user_id = _user_id()
     try:
-        course, enrolment = catalogue.get_course_and_enrolment(course_slug, user_id)
+        opened = catalogue.open_course(course_slug, user_id)
     except NotFound:
         abort(404)
-    return catalogue.outline(course, user_id, enrolment)
+    return catalogue.outline(opened, user_id)
 
 
 @bp.get("/courses", endpoint="catalogue")

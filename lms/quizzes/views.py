@@ -33,17 +33,17 @@ def _context(course_slug: str, module_slug: str) -> QuizContext:
     outline they carry holds the one module, without lessons or progress (fewer queries).
     """
     try:
-        course, enrolment = catalogue.get_course_and_enrolment(course_slug, current_user.id)
+        opened = catalogue.open_course(course_slug, current_user.id)
     except NotFound:
         abort(404)
-    module = catalogue.live_module(course, module_slug)
+    module = opened.module(module_slug)
     quiz = attempts.module_quiz(module) if module else None
     if module is None or quiz is None:
         abort(404)
-    if enrolment is None:
+    if opened.enrolment is None:
         abort(403)
-    outline = catalogue.Outline(course, [catalogue.ModuleItem(module)], enrolment)
-    return QuizContext(outline, module, quiz, enrolment)
+    outline = catalogue.Outline(opened.course, [catalogue.ModuleItem(module)], opened.enrolment)
+    return QuizContext(outline, module, quiz, opened.enrolment)
 
 
 def _here(ctx: QuizContext, endpoint: str = "quizzes.quiz", **values) -> str:

@@ -228,15 +228,9 @@ def course_cards(user_id: int | None, enrolled_only: bool = False) -> list[Cours
 # Statements built once: building and hashing a statement costs more Python time than
 # running it, and these run on every learner page.
 _COURSE = select(Course).where(Course.slug == bindparam("slug"), Course.archived.is_(False))
-_COURSE_AND_ENROLMENT = (
-    select(Course, Enrolment)
-    .outerjoin(
-        Enrolment,
-        (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")),
-    )
-    .where(Course.slug == bindparam("slug"), Course.archived.is_(False))
+_COURSE_MODULES = select(Module.id).where(
+    Module.course_id == select(Course.id).where(Course.slug == bindparam("slug")).scalar_subquery()
 )
-_COURSE_MODULES = select(Module.id).where(Module.course_id == bindparam("course_id"))
 _LESSON_VERSIONS = (
     select(
         Lesson.module_id,
@@ -249,16 +243,25 @@ _LESSON_VERSIONS = (
     .group_by(Lesson.module_id)
     .subquery()
 )
-_LIVE_MODULES = (
+# A course by its slug, the learner's enrolment in it and its modules, each with the
+# version of its live lessons (a module without live lessons has none, and is not shown).
+_COURSE_OUTLINE = (
     select(
+        Course,
+        Enrolment,
         Module,
         _LESSON_VERSIONS.c.lessons,
         _LESSON_VERSIONS.c.latest,
         _LESSON_VERSIONS.c.revisions,
         _LESSON_VERSIONS.c.order,
     )
-    .join(_LESSON_VERSIONS, _LESSON_VERSIONS.c.module_id == Module.id)
-    .where(Module.course_id == bindparam("course_id"), Module.archived.is_(False))
+    .outerjoin(
+        Enrolment,
+        (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")),
+    )
+    .outerjoin(Module, (Module.course_id == Course.id) & Module.archived.is_(False))
+    .outerjoin(_LESSON_VERSIONS, _LESSON_VERSIONS.c.module_id == Module.id)
+    .where(Course.slug == bindparam("slug"), Course.archived.is_(False))
     .order_by(Module.position)
     .options(defer(Module.source))  # module.md as written: no outline shows it
 )
@@ -330,12 +333,32 @@ def get_course(slug: str) -> Course:
     return course
 
 
-def get_course_and_enrolment(slug: str, user_id: int | None) -> tuple[Course, Enrolment | None]:
-    """The live course with this slug and the user's enrolment in it, in one query."""
-    row = db.session.execute(_COURSE_AND_ENROLMENT, {"slug": slug, "user_id": user_id}).first()
-    if row is None:
+@dataclass
+class OpenedCourse:
+    """A course as a learner page opens it: the course, the learner's enrolment, and its
+    modules with live lessons, in order, each with the version of its lessons."""
+
+    course: Course
+    enrolment: Enrolment | None
+    live: list[tuple[Module, tuple]]
+
+    def module(self, slug: str) -> Module | None:
+        """The live module with this slug, if learners see it."""
+        return next((module for module, _ in self.live if module.slug == slug), None)
+
+
+def open_course(slug: str, user_id: int | None) -> OpenedCourse:
+    """The live course with this slug, the user's enrolment and its live modules, in one
+    query; NotFound if there is no such course."""
+    rows = db.session.execute(_COURSE_OUTLINE, {"slug": slug, "user_id": user_id}).all()
+    if not rows:
         raise NotFound(f"No course {slug!r}.")
-    return row[0], row[1]
+    live = [
+        (module, (module.id, lessons, *version))
+        for _, _, module, lessons, *version in rows
+        if lessons is not None
+    ]
+    return OpenedCourse(rows[0][0], rows[0][1], live)
 
 
 class OutlineCache:
@@ -370,12 +393,6 @@ def _outline_cache() -> OutlineCache:
     return current_app.extensions.setdefault("lms_outline_cache", OutlineCache())
 
 
-def _live_modules(course: Course) -> list[tuple[Module, tuple]]:
-    """The course's modules that have live lessons, in order, each with its lesson version."""
-    rows = db.session.execute(_LIVE_MODULES, {"course_id": course.id}).all()
-    return [(module, (module.id, *version)) for module, *version in rows]
-
-
 def _course_lessons(course: Course, modules: list[tuple[Module, tuple]]) -> CourseLessons:
     """The live lessons of each module, from the cache or, when their version is new, read."""
     key = (course.id, tuple(version for _, version in modules))
@@ -389,14 +406,14 @@ def _course_lessons(course: Course, modules: list[tuple[Module, tuple]]) -> Cour
     return lessons
 
 
-def outline(course: Course, user_id: int | None, enrolment: Enrolment | None) -> Outline:
+def outline(opened: OpenedCourse, user_id: int | None) -> Outline:
     """The course's live modules and lessons with the user's progress.
 
-    Queries: the modules with their lesson version, the lesson list when that version is
-    not cached yet, and the learner's standing (quiz states, lessons done, modules
+    Queries (after open_course): the lesson list when the version of the course's lessons
+    is not cached yet, and the learner's standing (quiz states, lessons done, modules
     completed). None grows with the number of lessons, learners or attempts.
     """
-    live = _live_modules(course)
+    course, enrolment, live = opened.course, opened.enrolment, opened.live
     cached = _course_lessons(course, live)
     done: set[int] = set()
     completed_modules: set[int] = set()
@@ -414,11 +431,6 @@ def outline(course: Course, user_id: int | None, enrolment: Enrolment | None) ->
         item.quiz = quizzes.get(module.id)
         modules[module.id] = item
     return Outline(course, list(modules.values()), enrolment, cached)
-
-
-def live_module(course: Course, slug: str) -> Module | None:
-    """The course's module with this slug if learners see it (live, with live lessons)."""
-    return next((module for module, _ in _live_modules(course) if module.slug == slug), None)
 
 
 def lesson_record(item: LessonItem) -> Lesson:

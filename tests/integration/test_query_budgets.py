@@ -33,16 +33,16 @@ QUIZ = f"{COURSE}/first-steps/quiz"
 # needs more has gained a query (or a query per row) and should say why here.
 BUDGETS = {
     "catalogue": 6,
-    "outline": 4,
-    "lesson": 6,  # 4 once its page is cached (test_lesson_cache.py)
-    "lesson complete (POST)": 20,
-    "quiz start page": 5,
-    "quiz start (POST)": 9,
+    "outline": 3,
+    "lesson": 5,  # 3 once its page is cached (test_lesson_cache.py)
+    "lesson complete (POST)": 19,
+    "quiz start page": 4,
+    "quiz start (POST)": 8,
     # The open attempt's questions are read on their own, so the learner's other attempts
     # are listed without their snapshots (about 10 KB each).
-    "quiz attempt page": 6,
-    "quiz submission (POST)": 15,
-    "quiz result page": 7,
+    "quiz attempt page": 5,
+    "quiz submission (POST)": 14,
+    "quiz result page": 6,
     "/me": 7,
     "report: completion page": 8,
     "report: completion page, one course by score": 9,
