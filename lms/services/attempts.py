@@ -67,11 +67,7 @@ class QuizStatus:
     @property
     def state(self) -> str:
         """not_attempted, in_progress, passed, failed (attempts left) or failed_final."""
-        if self.passed:
-            return "passed"
-        if not self.used:
-            return "in_progress" if self.open_attempt else "not_attempted"
-        return "failed_final" if self.left == 0 else "failed"
+        return quiz_state(self.limit, self.used, self.passed, self.open_attempt is not None)
 
 
 _MODULE_QUIZ = select(Quiz).where(
@@ -257,7 +253,8 @@ def attempt_review(attempt: QuizAttempt, reveal: bool) -> list[dict]:
 
 
 def quiz_state(limit: int, used: int, passed: int, open_: int) -> str:
-    """A quiz's state (see QuizStatus.state) from counts of the learner's attempts."""
+    """A quiz's state from the attempt limit (0: none) and counts of the learner's
+    attempts: used (closed), passed, open."""
     if passed:
         return "passed"
     if not used:
