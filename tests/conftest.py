@@ -3,11 +3,12 @@ TEST_DATABASE_URL is set), the test client, and small builders."""
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
 import lms.models.users as users_model
@@ -83,6 +84,12 @@ def database_config(schema: str | None) -> dict:
 @pytest.fixture
 def app_config(pg_schema) -> dict:
     """The test config; tests may change it before the app is built."""
+    return config_for(pg_schema)
+
+
+def config_for(schema: str | None) -> dict:
+    """The test config (CSRF and rate limits off) on the test database, for fixtures of
+    any scope."""
     return {
         "TESTING": True,
         "LMS_ENV": "testing",
@@ -90,7 +97,19 @@ def app_config(pg_schema) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "LMS_COURSES_DIR": str(TEST_COURSES),
-        **database_config(pg_schema),
+        **database_config(schema),
+    }
+
+
+def shared_file(config: dict, tmp_path) -> dict:
+    """The config with SQLite in one file that several apps open, as servers would (an
+    in-memory database is one app's alone); PostgreSQL is shared already."""
+    if "sqlite" not in config["SQLALCHEMY_DATABASE_URI"]:
+        return dict(config)
+    return {
+        **config,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
     }
 
 
@@ -176,3 +195,20 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@contextmanager
+def count_queries(app):
+    """The SQL statements the app sends while the block runs (a list filled as they go)."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -256,3 +256,25 @@ def fill_quiz_form(page, form: dict[str, list[str]]) -> None:
         else:
             (value,) = values
             first.fill(value)
+
+
+@pytest.fixture
+def open_page(request):
+    """A new page in the named browser context fixture; CSP reports and script errors
+    collected in `page.problems`."""
+    pages = []
+
+    def open_(who: str):
+        page = request.getfixturevalue(who).new_page()
+        page.problems = []
+        page.on(
+            "console",
+            lambda m: "Content Security Policy" in m.text and page.problems.append(m.text),
+        )
+        page.on("pageerror", lambda e: page.problems.append(f"script error: {e}"))
+        pages.append(page)
+        return page
+
+    yield open_
+    for page in pages:
+        page.close()

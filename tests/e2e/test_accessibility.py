@@ -52,27 +52,6 @@ def enrolled(make_context, make_learner, sign_in):
     context.close()
 
 
-@pytest.fixture
-def open_page(request):
-    """A new page in the named module context; CSP reports and script errors collected."""
-    pages = []
-
-    def open_(who: str):
-        page = request.getfixturevalue(who).new_page()
-        page.problems = []
-        page.on(
-            "console",
-            lambda m: "Content Security Policy" in m.text and page.problems.append(m.text),
-        )
-        page.on("pageerror", lambda e: page.problems.append(f"script error: {e}"))
-        pages.append(page)
-        return page
-
-    yield open_
-    for page in pages:
-        page.close()
-
-
 def check_axe(page) -> None:
     """Run axe-core and fail with every violation spelled out."""
     result = page.evaluate(RUN_AXE)

@@ -125,27 +125,6 @@ def graduate(make_context, sign_in, staff_data):
     context.close()
 
 
-@pytest.fixture
-def open_page(request):
-    """A new page in the named context; CSP reports and script errors collected."""
-    pages = []
-
-    def open_(who: str):
-        page = request.getfixturevalue(who).new_page()
-        page.problems = []
-        page.on(
-            "console",
-            lambda m: "Content Security Policy" in m.text and page.problems.append(m.text),
-        )
-        page.on("pageerror", lambda e: page.problems.append(f"script error: {e}"))
-        pages.append(page)
-        return page
-
-    yield open_
-    for page in pages:
-        page.close()
-
-
 PAGES = [
     # (who, url template) - formatted with staff_data
     ("trainer", "/author/"),

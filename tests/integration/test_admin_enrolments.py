@@ -10,8 +10,7 @@ from lms.extensions import db
 from lms.models import AuditEntry, Course, Enrolment, User
 from lms.models.base import utcnow
 from lms.services.accounts import find_or_create_organisation
-from tests.conftest import DATA, PASSWORD
-from tests.integration.test_query_counts import count_queries
+from tests.conftest import DATA, PASSWORD, count_queries
 
 CSV = DATA / "csv"
 

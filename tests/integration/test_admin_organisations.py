@@ -6,7 +6,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models import AuditEntry, Organisation, User
 from lms.services.accounts import find_or_create_organisation
-from tests.integration.test_query_counts import count_queries
+from tests.conftest import count_queries
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from lms.extensions import db
 from lms.models import AttemptAnswer, Module, Quiz, QuizAttempt, User
 from lms.services.item_analysis import QuestionStats, analyse_quiz
 from lms.services.publishing import module_quiz, publish_quiz, save_quiz
+from tests.conftest import count_queries
 from tests.integration.test_author_services import authored_course
-from tests.integration.test_query_counts import count_queries
 
 QUIZ = """---
 pass_mark: 50

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEntry, Certificate, Course
@@ -19,6 +19,7 @@ from lms.services.certificates import (
     normalise_code,
     search_certificates,
 )
+from tests.conftest import count_queries
 from tests.integration.test_quizzes import COURSE, QUIZ, open_attempt, submit
 from tests.unit.quiz.quiz_samples import correct_form
 
@@ -251,18 +252,9 @@ def test_admin_list_searches_by_name_code_and_email(client, app, issue, admin):
 
 def test_admin_list_is_paginated_in_one_query(app, issue):
     codes = [issue(f"Learner {n}", email=f"l{n}@example.org") for n in range(5)]
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            first = search_certificates("", page=1, per_page=2)
-            last = search_certificates("", page=3, per_page=2)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+    with count_queries(app) as statements, app.app_context():
+        first = search_certificates("", page=1, per_page=2)
+        last = search_certificates("", page=3, per_page=2)
     assert len(statements) == 2  # one per page, whatever the number of rows
     assert (first.total, first.pages, len(first.rows)) == (5, 3, 2)
     assert len(last.rows) == 1
@@ -272,18 +264,8 @@ def test_admin_list_is_paginated_in_one_query(app, issue):
 
 def test_admin_list_page_query_count_does_not_grow_with_certificates(client, app, issue, admin):
     def queries_for_list() -> int:
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with count_queries(app) as statements:
             assert client.get("/admin/certificates").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         return len(statements)
 
     issue("One", email="one@example.org")

@@ -10,8 +10,7 @@ from lms import create_app
 from lms.extensions import db
 from lms.services.accounts import create_user
 from lms.services.sync import sync_folder
-from tests.conftest import PASSWORD, TEST_COURSES
-from tests.integration.test_query_counts import count_queries
+from tests.conftest import PASSWORD, TEST_COURSES, count_queries, csrf_token, shared_file
 
 LESSON = "/courses/test-course/first-steps/the-convention"
 CHECK = LESSON + "/check/0"
@@ -21,10 +20,7 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 @pytest.fixture
 def servers(app_config, tmp_path):
     """Two servers (apps) on one database, with CSRF on, and a course folder to edit."""
-    config = {**app_config, "WTF_CSRF_ENABLED": True}
-    if "sqlite" in config["SQLALCHEMY_DATABASE_URI"]:
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    config = shared_file({**app_config, "WTF_CSRF_ENABLED": True}, tmp_path)
     first, second = create_app(config), create_app(config)
     folder = tmp_path / "courses"
     shutil.copytree(TEST_COURSES, folder)
@@ -52,11 +48,11 @@ def signed_in(app, name: str):
         data={
             "email": f"{name}@example.org",
             "password": PASSWORD,
-            "csrf_token": TOKEN.search(page)[1],
+            "csrf_token": csrf_token(page),
         },
     )
     outline = client.get("/courses/test-course").get_data(as_text=True)
-    token = TOKEN.search(outline)[1]
+    token = csrf_token(outline)
     assert client.post("/courses/test-course/enrol", data={"csrf_token": token}).status_code == 302
     client.get("/courses/test-course")  # shows, and so clears, the "enrolled" message
     return client

@@ -9,11 +9,10 @@ listener; the counts must be equal and within the page's budget.
 
 import re
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms import create_app
 from lms.demo.courses import ensure_courses
@@ -23,7 +22,7 @@ from lms.models import Course, User
 from lms.services.accounts import create_user
 from lms.services.progress import complete_lesson, enrol
 from lms.services.sync import sync_folder
-from tests.conftest import PASSWORD, TEST_COURSES, database_config
+from tests.conftest import PASSWORD, TEST_COURSES, config_for, count_queries
 
 SHIPPED = Path(__file__).resolve().parents[2] / "courses"
 COURSE = "/courses/test-course"
@@ -50,23 +49,6 @@ BUDGETS = {
     "report: my transcript": 9,
     "report: a learner's transcript": 10,
 }
-
-
-@contextmanager
-def recorded(app):
-    """The SQL statements run inside the block."""
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def grown_courses(tmp_path: Path, extra_lessons: int) -> Path:
@@ -171,17 +153,17 @@ def measure(app, own_attempts: int) -> dict[str, int]:
     ]
     counts = {}
     for name, client, method, path, status in pages:
-        with recorded(app) as statements:
+        with count_queries(app) as statements:
             response = getattr(client, method)(path)
             response.get_data()  # a streamed body runs its queries while it is read
         assert response.status_code == status, (name, response.status_code)
         counts[name] = len(statements)
     page = learner.get(QUIZ).get_data(as_text=True)
-    with recorded(app) as statements:
+    with count_queries(app) as statements:
         response = learner.post(QUIZ, data=answers(page))
     assert "/attempts/" in response.headers["Location"]
     counts["quiz submission (POST)"] = len(statements)
-    with recorded(app) as statements:
+    with count_queries(app) as statements:
         response = learner.get(response.headers["Location"])
     assert response.status_code == 200
     counts["quiz result page"] = len(statements)
@@ -191,15 +173,7 @@ def measure(app, own_attempts: int) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def query_counts(pg_schema, tmp_path_factory):
     """Statements per page in a small and in a larger database."""
-    config = {
-        "TESTING": True,
-        "LMS_ENV": "testing",
-        "SECRET_KEY": "test secret key, long enough",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "LMS_COURSES_DIR": str(TEST_COURSES),
-        **database_config(pg_schema),
-    }
+    config = config_for(pg_schema)
     sizes = []
     tmp_path = tmp_path_factory.mktemp("budgets")
     for extra_lessons, others, demo, own_attempts in [(0, 0, 0, 1), (30, 40, 40, 4)]:

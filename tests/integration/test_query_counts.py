@@ -1,32 +1,13 @@
 """Query budgets: learner pages run a fixed number of queries, whatever the data size."""
 
 import shutil
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from lms.extensions import db
 from lms.models import Course
 from lms.services.accounts import create_user
 from lms.services.progress import enrol
 from lms.services.sync import sync_folder
-from tests.conftest import PASSWORD, TEST_COURSES
-
-
-@contextmanager
-def count_queries(app):
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.conftest import PASSWORD, TEST_COURSES, count_queries, shared_file
 
 
 def grow_course(tmp_path, extra_lessons: int):
@@ -96,10 +77,7 @@ def test_cached_outline_is_never_stale_across_servers(app_config, tmp_path):
     """One server caches a course's lesson list; another syncs an edit; the first shows it."""
     from lms import create_app
 
-    config = dict(app_config)
-    if "sqlite" in config["SQLALCHEMY_DATABASE_URI"]:
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    config = shared_file(app_config, tmp_path)
     first, second = create_app(config), create_app(config)
     with first.app_context():
         db.drop_all()

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 
 from lms.extensions import db
 from lms.models import Course, Enrolment, Lesson, LessonProgress, Module, Organisation, User
-from tests.integration.test_query_counts import count_queries
+from tests.conftest import count_queries
 from tests.integration.test_reports import Data, login
 
 

@@ -2,11 +2,10 @@
 a changed file is always re-imported, and only that file."""
 
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 import lms.content.loader as loader
 from lms.content.loader import load_courses
@@ -16,7 +15,7 @@ from lms.models import CourseFile, Lesson, LessonRevision, Module
 from lms.services.publishing import publish_lesson, save_lesson
 from lms.services.sync import sync_folder
 from lms.services.sync_stored import load_stored
-from tests.conftest import TEST_COURSES
+from tests.conftest import TEST_COURSES, count_queries
 
 SHIPPED = Path(__file__).resolve().parents[2] / "courses"
 QUIZ = next(TEST_COURSES.glob("test-course/01-*/quiz.md"))
@@ -37,23 +36,6 @@ def grown_course(tmp_path: Path, modules: int, lessons: int) -> Path:
                 f"---\ntitle: Lesson {m}.{n}\n---\n\nText {n}, with *some* Markdown.\n"
             )
     return root
-
-
-@contextmanager
-def statements(app):
-    """Every SQL statement sent while the block runs."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -98,7 +80,7 @@ def test_unchanged_resync_runs_the_same_few_queries_whatever_the_size(app, tmp_p
         first = sync(app, folder)
         assert first.changes["lesson created"] == 4 + modules * lessons
         renders.clear()
-        with statements(app) as sent:
+        with count_queries(app) as sent:
             report = sync(app, folder)
         assert not report.changed and report.summary() == "No changes."
         assert renders == []
@@ -144,7 +126,7 @@ def test_changed_files_cost_the_same_queries_in_a_bigger_course(app, tmp_path):
         for name in ("01-lesson-0.md", "02-lesson-1.md"):
             path = folder / "test-course/03-extra-0" / name
             path.write_text(path.read_text() + "\nOne more line.\n")
-        with statements(app) as sent:
+        with count_queries(app) as sent:
             report = sync(app, folder)
         assert report.changes == {"lesson revised": 2}
         counts.append(len(sent))

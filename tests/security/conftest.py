@@ -4,7 +4,7 @@ import pytest
 
 from lms import create_app
 from lms.extensions import db
-from tests.conftest import TEST_COURSES, database_config
+from tests.conftest import config_for
 from tests.security.world import build_world, clear_database
 
 
@@ -30,16 +30,7 @@ class SharedWorld:
 
 def security_config(pg_schema, **extra) -> dict:
     """The test config (CSRF and rate limits off unless a test turns them on)."""
-    return {
-        "TESTING": True,
-        "LMS_ENV": "testing",
-        "SECRET_KEY": "test secret key, long enough",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "LMS_COURSES_DIR": str(TEST_COURSES),
-        **database_config(pg_schema),
-        **extra,
-    }
+    return {**config_for(pg_schema), **extra}
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from lms.services.passwords import (
     common_passwords,
     password_problem,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shared_file
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 LIMIT = 5
@@ -189,10 +189,7 @@ def test_two_app_servers_share_the_count_through_redis(limited, pg_schema, tmp_p
     """Two app instances with REDIS_URL set: attempts on either count towards one limit."""
     redis_client = redis_or_skip()
     prefix = f"lms-test-{uuid.uuid4().hex}"
-    config = dict(limited, REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
-    if not pg_schema:  # one file both apps open, as two servers would
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    config = shared_file(dict(limited, REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix), tmp_path)
     first, second = create_app(config), create_app(config)
     with first.app_context():
         db.drop_all()

@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.models import User
 from lms.services.accounts import create_user
 from lms.services.password_reset import create_link
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, shared_file
 
 EMAIL = "learner@example.org"
 
@@ -113,10 +113,7 @@ def test_deactivation_by_an_admin_ends_the_session_at_once(app, make_user):
 @pytest.fixture
 def two_servers(app_config, pg_schema, tmp_path):
     """Two app instances on one database, as two servers behind a load balancer."""
-    config = dict(app_config)
-    if not pg_schema:
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    config = shared_file(app_config, tmp_path)
     first, second = create_app(config), create_app(config)
     with first.app_context():
         db.drop_all()
