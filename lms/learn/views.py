@@ -22,6 +22,7 @@ from lms.i18n import current_language
 from lms.models import CourseFile
 from lms.services import catalogue, progress, self_checks
 from lms.services.certificates import learner_certificates
+from lms.services.course_cards import course_cards
 from lms.services.course_versions import group_versions, language_name
 
 bp = Blueprint("learn", __name__)
@@ -43,7 +44,7 @@ def _outline_or_404(course_slug: str) -> catalogue.Outline:
 @bp.get("/courses", endpoint="catalogue")
 def catalogue_page():
     """Every course, with my progress when I am signed in."""
-    cards = catalogue.course_cards(_user_id())
+    cards = course_cards(_user_id())
     families = group_versions(cards, current_language())
     return render_template("learn/catalogue.html", families=families, language_name=language_name)
 
@@ -232,6 +233,6 @@ def resume(course_slug: str):
 @login_required
 def dashboard():
     """My courses with progress bars and a resume link, and my certificates."""
-    cards = catalogue.course_cards(current_user.id, enrolled_only=True)
+    cards = course_cards(current_user.id, enrolled_only=True)
     certificates = learner_certificates(current_user.id)
     return render_template("learn/dashboard.html", cards=cards, certificates=certificates)

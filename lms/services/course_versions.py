@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 
 from lms.i18n import LANGUAGES
 from lms.models import Course
-from lms.services.catalogue import CourseCard
+from lms.services.course_cards import CourseCard
 
 
 @dataclass
